@@ -1,0 +1,54 @@
+# asyncl entry points. Each works on a fresh Debian 12 machine: `deps` installs what is missing.
+#
+#   make test     unit, compile-fail and install tests in the release, tsan and asan presets
+#   make verify   the main job: build release + tsan + asan + relacy, run asyncl-verify
+#   make bench    build release, run asyncl-bench
+#   make clean    remove every build tree
+#
+# Per preset (see CMakePresets.json): make configure-P, build-P, test-P, e.g. `make test-debug`.
+
+JOBS ?= 2
+PRESETS := release debug tsan asan relacy release-clang14 release-clang19
+TEST_PRESETS := release tsan asan
+VERIFY_PRESETS := release tsan asan relacy
+
+VERIFY_CMD ?= build/release/tool/verify/asyncl-verify run --json results/verify.json
+BENCH_CMD ?= build/release/tool/bench/asyncl-bench compare
+
+# g++ 12 TSan and clang 14 ASan can fail to start on kernels with high ASLR entropy (see
+# HAZARDS.md); sanitizer runs go through `setarch -R` (ASLR off) wherever the kernel allows it.
+NO_ASLR := $(shell setarch "$$(uname -m)" -R true >/dev/null 2>&1 && echo setarch "$$(uname -m)" -R)
+SANITIZER_PRESETS := tsan asan
+
+CONFIGURE_TARGETS := $(addprefix configure-,$(PRESETS))
+BUILD_TARGETS := $(addprefix build-,$(PRESETS))
+TEST_TARGETS := $(addprefix test-,$(PRESETS))
+
+.PHONY: all deps test verify bench clean $(CONFIGURE_TARGETS) $(BUILD_TARGETS) $(TEST_TARGETS)
+
+all: test
+
+deps:
+	ci/install-deps.sh
+
+$(CONFIGURE_TARGETS): configure-%: deps
+	cmake --preset $*
+
+$(BUILD_TARGETS): build-%: configure-%
+	cmake --build --preset $* -j$(JOBS)
+
+$(TEST_TARGETS): test-%: build-%
+	$(if $(filter $*,$(SANITIZER_PRESETS)),$(NO_ASLR)) ctest --preset $*
+
+test: $(addprefix test-,$(TEST_PRESETS))
+
+verify: $(addprefix build-,$(VERIFY_PRESETS))
+	mkdir -p results
+	$(NO_ASLR) $(VERIFY_CMD)
+
+bench: build-release
+	mkdir -p results
+	$(BENCH_CMD)
+
+clean:
+	rm -rf build

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages that asyncl's build, tests, verification and benchmarks need.
+# Idempotent: checks each package with dpkg-query and installs only the missing ones; runs
+# `apt-get update` only when something is missing. Needs root, or sudo for a normal user.
+set -euo pipefail
+
+packages=(
+  cmake
+  ninja-build
+  g++
+  clang
+  clang-19
+  libclang-rt-19-dev
+  libgtest-dev
+  libbenchmark-dev
+  libcli11-dev
+  nlohmann-json3-dev
+  relacy-dev
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+  if [[ "$status" != "installed" ]]; then
+    missing+=("$package")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all dependencies present"
+  exit 0
+fi
+
+if [[ $(id -u) -eq 0 ]]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  echo "install-deps: missing packages: ${missing[*]}" >&2
+  echo "install-deps: run this script as root, or install sudo, to install them" >&2
+  exit 2
+fi
+
+# `env` so the setting also survives sudo's environment reset.
+apt_get=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get)
+
+echo "install-deps: installing ${missing[*]}"
+"${apt_get[@]}" update
+"${apt_get[@]}" install -y --no-install-recommends "${missing[@]}"

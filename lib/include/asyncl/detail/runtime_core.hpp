@@ -1,0 +1,151 @@
+#pragma once
+// asyncl/detail/runtime_core.hpp — the part of the runtime that templates in public headers
+// call into: admitting and scheduling tasks, the blocking pool, the timer.
+// Implemented in lib/src/ (runtime_core.cpp holds the shutdown protocol).
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "asyncl/detail/join_state.hpp"
+#include "asyncl/detail/root_task.hpp"
+#include "asyncl/detail/task_header.hpp"
+#include "asyncl/task.hpp"
+
+namespace asyncl::detail {
+
+/// A closure queued on the blocking pool. Exactly one of run() or drop() is called, once, and
+/// either deletes the job.
+class BlockingJob {
+ public:
+  BlockingJob() = default;
+  BlockingJob(const BlockingJob&) = delete;
+  BlockingJob& operator=(const BlockingJob&) = delete;
+  virtual void run() noexcept = 0;
+  virtual void drop() noexcept = 0;
+
+  BlockingJob* next = nullptr;   // the pool's queue link
+  /// The task that submitted the job, pinned until the closure has finished: the closure may
+  /// refer to the task's frame (a capture by reference), so the frame must outlive it.
+  TaskHeader* pinned = nullptr;
+
+ protected:
+  virtual ~BlockingJob() = default;
+  void unpin() noexcept;
+};
+
+/// A pending sleep_for: lives in the awaiter, linked into the timer while registered.
+struct TimerEntry {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point deadline;
+  TaskHeader* task = nullptr;
+  std::multimap<Clock::time_point, TimerEntry*>::iterator position;  // guarded by the timer
+  bool linked = false;                                               // guarded by the timer
+};
+
+class RuntimeCore {
+ public:
+  RuntimeCore(const RuntimeCore&) = delete;
+  RuntimeCore& operator=(const RuntimeCore&) = delete;
+  virtual ~RuntimeCore();
+
+  /// Puts a task whose TaskState says "scheduled" into a run queue. Any thread.
+  virtual void schedule(TaskHeader* task) = 0;
+
+  /// Registers a new task; false once shutdown began (the caller then destroys the frame).
+  virtual bool admit(TaskHeader* task) = 0;
+
+  /// Queues a blocking closure, pinning the calling task (if any) until it finished; false once
+  /// shutdown began (the job was dropped).
+  virtual bool submit_blocking(BlockingJob* job) = 0;
+
+  virtual void add_timer(TimerEntry& entry) = 0;
+  virtual void remove_timer(TimerEntry& entry) noexcept = 0;
+
+  /// Distinct for every runtime this process creates.
+  std::uint64_t generation() const noexcept { return generation_; }
+
+ protected:
+  RuntimeCore();
+
+ private:
+  const std::uint64_t generation_;
+};
+
+/// Whether the runtime with this generation exists and has not finished shutting down (its
+/// pool threads have not yet returned). For checked builds' LocalRef diagnostics: takes a lock.
+bool runtime_alive(std::uint64_t generation) noexcept;
+
+/// Spawns `task` on `runtime`; the JoinState has one reference for the caller.
+template <class T>
+JoinState<T>* spawn_on(RuntimeCore& runtime, Task<T> task, bool inherit_scope) {
+  auto* join = new JoinState<T>();
+  RootTask root = root_body<T>(std::move(task), join);
+  const std::coroutine_handle<RootPromise> frame = root.release();
+  ScopeNode* inherited = inherit_scope ? copy_scope(this_thread_context().scope) : nullptr;
+  frame.promise().bind(&runtime, join, inherited);
+  if (!runtime.admit(frame.promise().header())) {
+    join->producer_gone(JoinStateBase::Status::rejected);
+    frame.destroy();
+    return join;
+  }
+  runtime.schedule(frame.promise().header());
+  return join;
+}
+
+template <class F, class R>
+class BlockingJobFor final : public BlockingJob {
+ public:
+  BlockingJobFor(F&& fn, JoinState<R>* join) : fn_(std::forward<F>(fn)), join_(join) {}
+
+  void run() noexcept override {
+    try {
+      if constexpr (std::is_void_v<R>) {
+        (*fn_)();
+        finish_closure();
+        join_->complete();
+      } else {
+        R result = (*fn_)();
+        finish_closure();
+        join_->complete(std::move(result));
+      }
+    } catch (...) {
+      finish_closure();
+      join_->fail(std::current_exception());
+    }
+    join_->release();
+    delete this;
+  }
+
+  void drop() noexcept override {
+    finish_closure();
+    join_->producer_gone(JoinStateBase::Status::cancelled);
+    join_->release();
+    delete this;
+  }
+
+ private:
+  /// The closure and anything it captured are gone before the task is unpinned.
+  void finish_closure() noexcept {
+    fn_.reset();
+    unpin();
+  }
+
+  std::optional<std::decay_t<F>> fn_;
+  JoinState<R>* join_;
+};
+
+template <class F>
+auto spawn_blocking_on(RuntimeCore& runtime, F&& fn) {
+  using R = std::invoke_result_t<std::decay_t<F>&>;
+  auto* join = new JoinState<R>();
+  auto* job = new BlockingJobFor<F, R>(std::forward<F>(fn), join);
+  runtime.submit_blocking(job);
+  return join;
+}
+
+}  // namespace asyncl::detail

@@ -1,0 +1,147 @@
+#pragma once
+// asyncl/detail/task_state.hpp — the state machine of one spawned task, in one atomic word.
+//
+// A spawned task is a coroutine frame owned by the runtime. Three kinds of actors touch its
+// state: the worker that runs it, wakers (Notify, the timer, a finished blocking closure, a
+// finished task it joins) and cancellers (JoinHandle::abort, runtime shutdown).
+//
+// Bits of the word:
+//   kScheduled  the task sits in exactly one run queue (or is about to be pushed by whoever set
+//               the bit); only the worker that pops it may clear the bit.
+//   kRunning    a worker is inside resume() of the frame, or is destroying it.
+//   kNotified   woken while running; the worker re-queues it when resume() returns. This is why
+//               no other thread ever resumes a frame that is still executing an await_suspend:
+//               the wake is deferred to the runner (clang 14 may touch the frame after
+//               await_suspend published it, LLVM 56301; see HAZARDS.md).
+//   kCancelled  abort() or shutdown asked for the frame to be destroyed instead of resumed.
+//   pins        (bits 8 and up) blocking closures submitted by the task that have not finished;
+//               they may refer to the frame, so a cancelled frame is destroyed only at zero pins.
+//
+// Transitions (every other combination is unreachable):
+//   idle(0)             --wake-->        scheduled           (the waker pushes it)
+//   idle                --cancel-->      scheduled|cancelled (the canceller pushes it: destroy)
+//   idle, pins > 0      --cancel-->      cancelled           (the last unpin pushes it)
+//   idle|cancelled      --last unpin-->  scheduled|cancelled (the unpinner pushes it)
+//   scheduled           --begin_run-->   running             (resume; destroy when cancelled,
+//                                                             or drop the run while pinned)
+//   running             --wake-->        running|notified
+//   running             --end_run-->     idle, scheduled (was notified), or destroy (cancelled)
+//
+// Memory ordering: every transition is an acq_rel RMW, so the writes a runner made to the frame
+// before end_run are visible to the next runner after begin_run, whatever path the task took
+// in between (a waker's RMW reads the runner's release and its push publishes the task).
+
+#include <cstdint>
+
+#include "asyncl/detail/atomics.hpp"
+
+namespace asyncl::detail {
+
+class TaskState {
+ public:
+  static constexpr std::uint32_t kScheduled = 1u << 0;
+  static constexpr std::uint32_t kRunning = 1u << 1;
+  static constexpr std::uint32_t kNotified = 1u << 2;
+  static constexpr std::uint32_t kCancelled = 1u << 3;
+  static constexpr std::uint32_t kPinUnit = 1u << 8;
+
+  /// A new task is scheduled: its spawner pushes it.
+  TaskState() = default;
+
+  /// Whoever gets true from wake(), cancel() or unpin() must push the task to a run queue;
+  /// whoever gets false must not.
+  [[nodiscard]] bool wake() {
+    return update([](std::uint32_t s) -> Step {
+      if (s & (kScheduled | kNotified)) return {s, false};
+      if (s & kRunning) return {s | kNotified, false};
+      return {s | kScheduled, true};
+    });
+  }
+
+  [[nodiscard]] bool cancel() {
+    return update([](std::uint32_t s) -> Step {
+      if (s & kCancelled) return {s, false};
+      if ((s & (kScheduled | kRunning)) || pins(s) > 0) return {s | kCancelled, false};
+      return {s | kCancelled | kScheduled, true};
+    });
+  }
+
+  /// The running task hands its frame to a blocking closure.
+  void pin() { word_.fetch_add(kPinUnit, std::memory_order_acq_rel); }
+
+  /// The closure finished and holds nothing of the frame any more.
+  [[nodiscard]] bool unpin() {
+    return update([](std::uint32_t s) -> Step {
+      s -= kPinUnit;
+      if (pins(s) == 0 && (s & kCancelled) && !(s & (kScheduled | kRunning))) {
+        return {s | kScheduled, true};
+      }
+      return {s, false};
+    });
+  }
+
+  enum class Run { resume, destroy, skip };
+
+  /// Called by the worker that popped the task.
+  Run begin_run() {
+    Run run = Run::resume;
+    update([&](std::uint32_t s) -> Step {
+      s &= ~kScheduled;
+      if ((s & kCancelled) && pins(s) > 0) {
+        run = Run::skip;
+        return {s, false};
+      }
+      run = (s & kCancelled) ? Run::destroy : Run::resume;
+      return {s | kRunning, false};
+    });
+    return run;
+  }
+
+  enum class After { idle, reschedule, destroy };
+
+  /// Called by the worker after resume() returned with the task suspended (not finished).
+  After end_run() {
+    After after = After::idle;
+    update([&](std::uint32_t s) -> Step {
+      if (s & kNotified) {
+        after = After::reschedule;
+        return {(s & ~(kRunning | kNotified)) | kScheduled, false};
+      }
+      if ((s & kCancelled) && pins(s) == 0) {
+        after = After::destroy;
+        return {s, false};
+      }
+      after = After::idle;
+      return {s & ~kRunning, false};
+    });
+    return after;
+  }
+
+  std::uint32_t snapshot() const { return word_.load(std::memory_order_acquire); }
+
+ private:
+  static constexpr std::uint32_t pins(std::uint32_t s) { return s / kPinUnit; }
+
+  struct Step {
+    std::uint32_t next;
+    bool push;
+  };
+
+  template <class F>
+  bool update(F f) {
+    std::uint32_t s = word_.load(std::memory_order_relaxed);
+    for (;;) {
+      const Step step = f(s);
+      if (step.next == s) return step.push;
+      // acq_rel on success: see the class comment. Relaxed on failure: we only retry.
+      if (word_.compare_exchange_weak(s, step.next, std::memory_order_acq_rel,
+                                      std::memory_order_relaxed)) {
+        return step.push;
+      }
+    }
+  }
+
+  Atomic<std::uint32_t> word_{kScheduled};
+};
+
+}  // namespace asyncl::detail

@@ -1,0 +1,129 @@
+#pragma once
+// asyncl/detail/work_queue.hpp — the run queues of the multi-thread scheduler.
+//
+//   LocalQueue<T, N>  one per worker: a ring of N task pointers. The owner pushes and pops at
+//                     the back and front; other workers steal half of it from the front.
+//   Injector<T>       the global queue: an unbounded intrusive FIFO (T has `Var<T*> queue_next`)
+//                     for tasks pushed from outside the workers and for local overflow.
+//
+// Invariants: a task pointer is in at most one queue at a time (TaskState::kScheduled says which
+// thread put it there); a popped or stolen pointer is owned by the thread that took it.
+//
+// Both are guarded by a mutex: correctness first, and ThreadSanitizer and Relacy both check it
+// as it is. `size()` is an atomic hint read without the lock, used only to decide whether to look
+// (an idle worker re-checks under the idle protocol before it parks, see idle_set.hpp).
+
+#include <array>
+#include <cstddef>
+
+#include "asyncl/detail/atomics.hpp"
+#include "asyncl/detail/mutation.hpp"
+
+namespace asyncl::detail {
+
+template <class T, std::size_t N>
+class LocalQueue {
+  static_assert((N & (N - 1)) == 0, "capacity must be a power of two");
+
+ public:
+  /// Owner only. False when full: the caller sends the task to the Injector instead.
+  bool push(T* task) {
+    LockGuard lock(mutex_);
+    const std::size_t head = head_.load();
+    const std::size_t tail = tail_.load();
+    if (tail - head == N) return false;
+    slots_[tail & (N - 1)].store(task);
+    tail_.store(tail + 1);
+    // Relaxed: a hint; the task itself is published by the mutex.
+    size_.store(tail + 1 - head, std::memory_order_relaxed);
+    return true;
+  }
+
+  /// Owner only. Oldest first, so a task that yields goes behind the ones already waiting.
+  T* pop() {
+    LockGuard lock(mutex_);
+    return take_front();
+  }
+
+  /// Any worker: moves the older half of this queue into `into` (the thief's own queue, which
+  /// the thief owns and which is empty) and returns one more task to run at once, or nullptr.
+  T* steal_into(LocalQueue& into) {
+    // Mutant queue_steal_unlocked: the thief reads and writes the victim's ring without its lock.
+    if (mutated(Mutation::queue_steal_unlocked)) return steal_locked_into(into);
+    LockGuard lock(mutex_);
+    return steal_locked_into(into);
+  }
+
+  std::size_t size() const { return size_.load(std::memory_order_relaxed); }
+
+ private:
+  /// steal_into with mutex_ held.
+  T* steal_locked_into(LocalQueue& into) {
+    const std::size_t available = tail_.load() - head_.load();
+    if (available == 0) return nullptr;
+    std::size_t moving = available / 2;
+    T* first = take_front();
+    if (moving == 0) return first;
+    LockGuard other(into.mutex_);
+    for (; moving > 0; --moving) {
+      T* task = take_front();
+      const std::size_t tail = into.tail_.load();
+      into.slots_[tail & (N - 1)].store(task);
+      into.tail_.store(tail + 1);
+    }
+    into.size_.store(into.tail_.load() - into.head_.load(), std::memory_order_relaxed);
+    return first;
+  }
+
+  T* take_front() {
+    const std::size_t head = head_.load();
+    const std::size_t tail = tail_.load();
+    if (head == tail) return nullptr;
+    T* task = slots_[head & (N - 1)].load();
+    head_.store(head + 1);
+    size_.store(tail - head - 1, std::memory_order_relaxed);
+    return task;
+  }
+
+  Mutex mutex_;
+  Var<std::size_t> head_{0};
+  Var<std::size_t> tail_{0};
+  std::array<Var<T*>, N> slots_{};
+  Atomic<std::size_t> size_{0};
+};
+
+template <class T>
+class Injector {
+ public:
+  void push(T* task) {
+    LockGuard lock(mutex_);
+    task->queue_next.store(nullptr);
+    if (T* tail = tail_.load()) {
+      tail->queue_next.store(task);
+    } else {
+      head_.store(task);
+    }
+    tail_.store(task);
+    size_.store(size_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+
+  T* pop() {
+    LockGuard lock(mutex_);
+    T* task = head_.load();
+    if (task == nullptr) return nullptr;
+    head_.store(task->queue_next.load());
+    if (head_.load() == nullptr) tail_.store(nullptr);
+    size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    return task;
+  }
+
+  std::size_t size() const { return size_.load(std::memory_order_relaxed); }
+
+ private:
+  Mutex mutex_;
+  Var<T*> head_{nullptr};
+  Var<T*> tail_{nullptr};
+  Atomic<std::size_t> size_{0};
+};
+
+}  // namespace asyncl::detail

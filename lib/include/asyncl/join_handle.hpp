@@ -1,0 +1,93 @@
+#pragma once
+// asyncl/join_handle.hpp — JoinHandle<T>, the owner's view of a spawned task or blocking closure.
+//
+// Defines:
+//   asyncl::JoinHandle<T>   returned by spawn and spawn_blocking
+//   asyncl::TaskCancelled   thrown when the outcome is read of a task that never completed
+//
+// `co_await handle` (inside an asyncl task) resumes with the task's result, rethrows the
+// exception that left it, or throws TaskCancelled; the outcome can be taken once.
+// `is_finished()` says whether the outcome is there. `abort()` asks the runtime to destroy the
+// task's frame at its current suspension point (a task that is running is destroyed when it
+// next suspends; a closure on the blocking pool cannot be aborted). Dropping a JoinHandle
+// detaches the task: it keeps running.
+//
+//   asyncl::JoinHandle<int> h = asyncl::spawn(compute());
+//   int v = co_await std::move(h);
+//
+// Thread safety: a JoinHandle is owned by one thread or task at a time; abort() and
+// is_finished() may race with the task completing on a worker.
+
+#include <utility>
+
+#include "asyncl/detail/join_state.hpp"
+#include "asyncl/detail/task_header.hpp"
+
+namespace asyncl {
+
+template <class T>
+class [[nodiscard]] JoinHandle {
+ public:
+  explicit JoinHandle(detail::JoinState<T>* state) noexcept : state_(state) {}
+  JoinHandle(JoinHandle&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
+  JoinHandle& operator=(JoinHandle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      state_ = std::exchange(other.state_, nullptr);
+    }
+    return *this;
+  }
+  JoinHandle(const JoinHandle&) = delete;
+  JoinHandle& operator=(const JoinHandle&) = delete;
+  ~JoinHandle() { reset(); }
+
+  bool is_finished() const { return state_->is_finished(); }
+  void abort() { state_->abort(); }
+
+  class Awaiter {
+   public:
+    explicit Awaiter(detail::JoinState<T>* state) noexcept : state_(state) {}
+    Awaiter(Awaiter&& other) noexcept
+        : state_(other.state_), waiting_(std::exchange(other.waiting_, nullptr)) {}
+    Awaiter& operator=(Awaiter&&) = delete;
+    ~Awaiter() {
+      if (waiting_ != nullptr) state_->unregister_waiter(waiting_);
+    }
+
+    bool await_ready() { return state_->is_finished(); }
+    template <class P>
+    bool await_suspend(std::coroutine_handle<P> h) {
+      detail::TaskHeader* task = detail::suspend_point(h);
+      if (!state_->register_waiter(task)) return false;
+      waiting_ = task;
+      return true;
+    }
+    T await_resume() {
+      if (waiting_ != nullptr) state_->unregister_waiter(std::exchange(waiting_, nullptr));
+      return state_->take();
+    }
+
+   private:
+    detail::JoinState<T>* state_;
+    detail::TaskHeader* waiting_ = nullptr;
+  };
+
+  Awaiter operator co_await() && noexcept { return Awaiter(state_); }
+  Awaiter operator co_await() & noexcept { return Awaiter(state_); }
+
+  /// For Runtime::block_on and tests: blocks the calling thread until the outcome is there and
+  /// returns it. Must not be called from a task or a pool thread.
+  T wait() {
+    state_->wait_blocking();
+    return state_->take();
+  }
+
+ private:
+  void reset() noexcept {
+    if (state_ != nullptr) std::exchange(state_, nullptr)->release();
+  }
+
+  detail::JoinState<T>* state_;
+};
+
+}  // namespace asyncl

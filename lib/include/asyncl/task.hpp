@@ -1,0 +1,175 @@
+#pragma once
+// asyncl/task.hpp — Task<T>, the coroutine type of asyncl.
+//
+// Defines:
+//   asyncl::Task<T>   a lazy, move-only coroutine that produces a T (or nothing, Task<void>).
+//
+// A Task does nothing until it is awaited (`co_await std::move(task)` or `co_await f()`) or
+// handed to a runtime (Runtime::block_on, Runtime::spawn). Awaiting it starts it and resumes the
+// awaiter when it finishes, through symmetric transfer: a chain of any depth, or a loop of any
+// length over tasks that finish at once, runs in constant stack. An exception that leaves the
+// task is rethrown to the awaiter.
+//
+//   asyncl::Task<int> answer() { co_return 42; }
+//   asyncl::Task<int> twice() { co_return 2 * co_await answer(); }
+//
+// Thread safety: a Task object is owned by one thread at a time; the frame may be resumed on any
+// thread (the runtime moves tasks between workers at every suspension). Destroying a Task that
+// has not finished destroys its frame, with the task-local values of that frame visible to the
+// destructors of its locals.
+
+#include <coroutine>
+#include <exception>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "asyncl/detail/promise_base.hpp"
+
+namespace asyncl {
+
+template <class T = void>
+class Task;
+
+namespace detail {
+
+struct TaskAccess;
+
+template <class T>
+class TaskPromiseStorage : public PromiseBase {
+ public:
+  template <class U>
+  void return_value(U&& value) {
+    result_.template emplace<1>(std::forward<U>(value));
+  }
+  T take_result() {
+    if (result_.index() == 2) std::rethrow_exception(std::get<2>(result_));
+    return std::move(std::get<1>(result_));
+  }
+
+ protected:
+  std::variant<std::monostate, T, std::exception_ptr> result_;
+  void store_exception(std::exception_ptr e) { result_.template emplace<2>(std::move(e)); }
+};
+
+template <>
+class TaskPromiseStorage<void> : public PromiseBase {
+ public:
+  void return_void() noexcept {}
+  void take_result() {
+    if (exception_) std::rethrow_exception(exception_);
+  }
+
+ protected:
+  std::exception_ptr exception_;
+  void store_exception(std::exception_ptr e) { exception_ = std::move(e); }
+};
+
+template <class T>
+class TaskPromise final : public TaskPromiseStorage<T> {
+ public:
+  Task<T> get_return_object() noexcept;
+  PromiseBase::InitialAwaiter initial_suspend() noexcept { return PromiseBase::InitialAwaiter(this); }
+
+  struct FinalAwaiter {
+    bool await_ready() const noexcept { return false; }
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<TaskPromise> h) const noexcept {
+      // Symmetric transfer to the awaiter: a tail call, so chains do not grow the stack.
+      return h.promise().continuation_;
+    }
+    void await_resume() const noexcept {}
+  };
+  FinalAwaiter final_suspend() noexcept { return {}; }
+  void unhandled_exception() noexcept { this->store_exception(std::current_exception()); }
+};
+
+}  // namespace detail
+
+template <class T>
+class [[nodiscard]] Task {
+  static_assert(!std::is_reference_v<T>, "Task<T&> is not supported: return a pointer");
+
+ public:
+  using promise_type = detail::TaskPromise<T>;
+  using value_type = T;
+
+  Task() noexcept = default;
+  Task(Task&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+  Task& operator=(Task&& other) noexcept {
+    if (this != &other) {
+      destroy();
+      handle_ = std::exchange(other.handle_, {});
+    }
+    return *this;
+  }
+  Task(const Task&) = delete;
+  Task& operator=(const Task&) = delete;
+  ~Task() { destroy(); }
+
+  /// True when this object owns a frame (it was not moved from).
+  bool valid() const noexcept { return static_cast<bool>(handle_); }
+
+  class Awaiter {
+   public:
+    explicit Awaiter(std::coroutine_handle<promise_type> child) noexcept : child_(child) {}
+    bool await_ready() const noexcept { return false; }
+    template <class P>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<P> parent) noexcept {
+      promise_type& child = child_.promise();
+      child.continuation_ = parent;
+      if constexpr (std::is_base_of_v<detail::PromiseBase, P>) {
+        child.header_ = parent.promise().header_;
+        if (child.inherit_scope_) child.scope_ = parent.promise().scope_;
+      }
+      return child_;
+    }
+    T await_resume() { return child_.promise().take_result(); }
+
+   private:
+    std::coroutine_handle<promise_type> child_;
+  };
+
+  /// Starts the task; the awaiter resumes with its result. Awaiting a moved-from Task is invalid.
+  Awaiter operator co_await() && noexcept { return Awaiter(handle_); }
+
+ private:
+  friend class detail::TaskPromise<T>;
+  friend struct detail::TaskAccess;
+  explicit Task(std::coroutine_handle<promise_type> h) noexcept : handle_(h) {}
+
+  void destroy() noexcept {
+    if (!handle_) return;
+    if (handle_.done()) {
+      handle_.destroy();
+    } else {
+      // Cancelled mid-way: the frame's locals see the frame's task-local values while they
+      // are destroyed, and the thread's view is restored afterwards.
+      detail::ScopeNode*& current = detail::this_thread_context().scope;
+      detail::ScopeNode* const saved = current;
+      current = handle_.promise().scope_;
+      handle_.destroy();
+      detail::this_thread_context().scope = saved;
+    }
+    handle_ = {};
+  }
+
+  std::coroutine_handle<promise_type> handle_;
+};
+
+namespace detail {
+
+template <class T>
+Task<T> TaskPromise<T>::get_return_object() noexcept {
+  return Task<T>(std::coroutine_handle<TaskPromise>::from_promise(*this));
+}
+
+/// For the library's own use (TaskLocal::scope, spawn): reach a Task's promise.
+struct TaskAccess {
+  template <class T>
+  static TaskPromise<T>& promise(Task<T>& task) noexcept {
+    return task.handle_.promise();
+  }
+};
+
+}  // namespace detail
+}  // namespace asyncl

@@ -1,0 +1,221 @@
+// lib/src/runtime.cpp — asyncl::Runtime and the small functions public headers declare.
+
+#include "asyncl/runtime.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "asyncl/sync.hpp"
+#include "scheduler.hpp"
+
+namespace asyncl {
+namespace detail {
+namespace {
+// Relaxed: only distinctness matters.
+std::atomic<std::uint64_t> g_next_generation{1};
+
+struct LiveRuntimes {
+  std::mutex mutex;
+  std::set<std::uint64_t> generations;
+};
+LiveRuntimes& live_runtimes() {
+  static LiveRuntimes* live = new LiveRuntimes();  // never destroyed: usable from any destructor
+  return *live;
+}
+}  // namespace
+
+RuntimeCore::RuntimeCore() : generation_(g_next_generation.fetch_add(1, std::memory_order_relaxed)) {
+  LiveRuntimes& live = live_runtimes();
+  std::lock_guard lock(live.mutex);
+  live.generations.insert(generation_);
+}
+
+RuntimeCore::~RuntimeCore() {
+  LiveRuntimes& live = live_runtimes();
+  std::lock_guard lock(live.mutex);
+  live.generations.erase(generation_);
+}
+
+bool runtime_alive(std::uint64_t generation) noexcept {
+  LiveRuntimes& live = live_runtimes();
+  std::lock_guard lock(live.mutex);
+  return live.generations.count(generation) != 0;
+}
+
+void fatal(const char* message) noexcept {
+  std::fprintf(stderr, "%s\n", message);
+  std::fflush(stderr);
+  std::abort();
+}
+
+void wake(TaskHeader* task) {
+  if (task->state.wake()) task->runtime->schedule(task);
+}
+
+void JoinStateBase::schedule(TaskHeader* task) { task->runtime->schedule(task); }
+
+void BlockingJob::unpin() noexcept {
+  if (TaskHeader* task = std::exchange(pinned, nullptr)) {
+    if (task->state.unpin()) task->runtime->schedule(task);
+  }
+}
+
+RuntimeCore& current_runtime(const char* caller) {
+  if (RuntimeCore* runtime = this_thread_context().runtime) return *runtime;
+  throw std::logic_error(std::string(caller) +
+                         " called outside an asyncl runtime (not on one of its threads, and not "
+                         "inside Runtime::block_on)");
+}
+
+ScopeNode* copy_scope(const ScopeNode* scope) {
+  ScopeNode* head = nullptr;
+  ScopeNode** link = &head;
+  for (const ScopeNode* node = scope; node != nullptr; node = node->parent) {
+    if (node->clone == nullptr) continue;
+    bool shadowed = false;
+    for (const ScopeNode* inner = scope; inner != node; inner = inner->parent) {
+      shadowed = shadowed || inner->key == node->key;
+    }
+    if (shadowed) continue;
+    ScopeNode* copy = node->clone(*node);
+    copy->parent = nullptr;
+    *link = copy;
+    link = &copy->parent;
+  }
+  return head;
+}
+
+void destroy_scope_copy(ScopeNode* copy) noexcept {
+  while (copy != nullptr) {
+    ScopeNode* parent = copy->parent;
+    copy->destroy(copy);
+    copy = parent;
+  }
+}
+
+}  // namespace detail
+
+Runtime Runtime::Builder::build() const { return Runtime(*this); }
+
+Runtime::Runtime(const Builder& builder) {
+  detail::SchedulerBase::Config config;
+  config.workers = builder.workers_ != 0
+                       ? builder.workers_
+                       : std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  config.max_blocking = builder.max_blocking_;
+  config.keep_alive = builder.keep_alive_;
+  if (builder.flavor_ == Flavor::multi_thread) {
+    core_ = detail::make_multi_thread(config);
+  } else {
+    core_ = detail::make_current_thread(config);
+  }
+}
+
+Runtime::Runtime(Runtime&&) noexcept = default;
+
+Runtime::~Runtime() {
+  if (core_) static_cast<detail::SchedulerBase&>(*core_).shutdown();
+}
+
+Runtime::Flavor Runtime::flavor() const noexcept {
+  return static_cast<const detail::SchedulerBase&>(*core_).is_current_thread() ? Flavor::current_thread
+                                                                                : Flavor::multi_thread;
+}
+
+std::size_t Runtime::worker_count() const noexcept {
+  return static_cast<const detail::SchedulerBase&>(*core_).worker_count();
+}
+
+void Runtime::check_owner_thread(const char* caller) const {
+  if (detail::this_thread_context().role != detail::ThreadRole::none) {
+    throw std::logic_error(std::string(caller) +
+                           " called from a runtime thread or from inside a task; only the owner "
+                           "thread may block on a runtime");
+  }
+}
+
+void Runtime::drive_until(bool (*done)(void*), void* arg) {
+  static_cast<detail::SchedulerBase&>(*core_).drive_until(done, arg);
+}
+
+namespace this_worker {
+std::optional<std::size_t> index() noexcept {
+  const detail::ThreadContext& context = detail::this_thread_context();
+  if (context.role != detail::ThreadRole::worker) return std::nullopt;
+  return context.worker_index;
+}
+}  // namespace this_worker
+
+// ── Notify ────────────────────────────────────────────────────────────────────────────────────
+
+Notify::~Notify() {
+  if (head_ != nullptr) {
+    detail::fatal("asyncl: a Notify was destroyed while tasks were waiting on it");
+  }
+}
+
+bool Notify::enqueue(WaitAwaiter& waiter, detail::TaskHeader* task) {
+  detail::LockGuard lock(mutex_);
+  if (permit_) {
+    permit_ = false;
+    return false;
+  }
+  waiter.task_ = task;
+  waiter.prev_ = tail_;
+  waiter.next_ = nullptr;
+  if (tail_ != nullptr) {
+    tail_->next_ = &waiter;
+  } else {
+    head_ = &waiter;
+  }
+  tail_ = &waiter;
+  waiter.linked_ = true;
+  return true;
+}
+
+void Notify::unlink_locked(WaitAwaiter& waiter) noexcept {
+  if (waiter.prev_ != nullptr) {
+    waiter.prev_->next_ = waiter.next_;
+  } else {
+    head_ = waiter.next_;
+  }
+  if (waiter.next_ != nullptr) {
+    waiter.next_->prev_ = waiter.prev_;
+  } else {
+    tail_ = waiter.prev_;
+  }
+  waiter.linked_ = false;
+}
+
+void Notify::notify_one() {
+  detail::LockGuard lock(mutex_);
+  if (WaitAwaiter* waiter = head_) {
+    unlink_locked(*waiter);
+    // Under the mutex: the waiter's frame cannot be destroyed before this wake is done.
+    detail::wake(waiter->task_);
+  } else {
+    permit_ = true;
+  }
+}
+
+void Notify::notify_all() {
+  detail::LockGuard lock(mutex_);
+  while (WaitAwaiter* waiter = head_) {
+    unlink_locked(*waiter);
+    detail::wake(waiter->task_);
+  }
+}
+
+Notify::WaitAwaiter::~WaitAwaiter() {
+  detail::LockGuard lock(notify_.mutex_);
+  if (linked_) notify_.unlink_locked(*this);
+}
+
+}  // namespace asyncl

@@ -1,0 +1,361 @@
+// lib/src/scheduler.cpp — what both flavors share, and the shutdown protocol.
+//
+// ── Shutdown protocol ─────────────────────────────────────────────────────────────────────────
+// Runs on the owner thread in ~Runtime (SchedulerBase::shutdown). Scenarios, models and mutants
+// cite these steps by number.
+//
+//  1. Close.  The registry stops admitting tasks: a spawn from now on (from a task, a destructor
+//     run by step 4, a blocking closure, another thread) gets a JoinHandle whose outcome is
+//     TaskCancelled("spawn rejected"), and its frame is destroyed at once on the spawning thread.
+//     The blocking pool stops accepting jobs the same way. The barrier is built for exactly the
+//     pool threads alive now (no pool thread starts after this) plus the owner.
+//  2. Cancel.  Every live task is marked cancelled. A task suspended in no queue is pushed to a
+//     run queue so that a worker destroys it; a queued or running one is destroyed by the
+//     worker that next holds it; one with a running blocking closure (pinned) is destroyed when
+//     the closure returns.
+//  3. Blocking work.  Queued blocking jobs are dropped (their JoinHandles report cancellation and
+//     their tasks are unpinned); running closures finish; each blocking thread then goes to the
+//     barrier. The timer stops firing.
+//  4. Destroy frames.  Pool threads pop tasks and destroy their frames until the registry is
+//     empty: the workers of a multi-thread runtime, the owner of a current-thread one. Every
+//     frame is destroyed while every pool thread's thread-local objects are alive.
+//  5. Rendezvous.  Every pool thread — workers, blocking threads, the timer thread — and the
+//     owner arrive at the ShutdownBarrier and wait until all have arrived.
+//  6. Return.  Pool threads return from their thread functions (their thread-local objects are
+//     destroyed only now, after every frame of step 4) and the owner joins them.
+//
+// What step 5 buys: a worker that retires the last task still destroys that frame after
+// retiring it, and a blocking closure may still run with a LocalRef into a worker's objects;
+// without the barrier, another pool thread could return and destroy its thread-locals first.
+// ───────────────────────────────────────────────────────────────────────────────────────────────
+
+#include "scheduler.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <utility>
+
+#include "asyncl/detail/mutation.hpp"
+
+namespace asyncl::detail {
+
+std::thread start_pool_thread(SchedulerBase& runtime, ThreadRole role, std::size_t index,
+                              std::function<void()> body) {
+  return std::thread([&runtime, role, index, body = std::move(body)] {
+    ThreadContext& context = this_thread_context();
+    context.role = role;
+    context.runtime = &runtime;
+    context.worker_index = index;
+    body();
+    this_thread_context() = ThreadContext{};
+  });
+}
+
+// ── BlockingPool ──────────────────────────────────────────────────────────────────────────────
+
+BlockingPool::BlockingPool(SchedulerBase& runtime, std::size_t max_threads,
+                           std::chrono::milliseconds keep_alive)
+    : runtime_(runtime), max_threads_(std::max<std::size_t>(1, max_threads)), keep_alive_(keep_alive) {}
+
+bool BlockingPool::submit(BlockingJob* job) {
+  if (TaskHeader* task = this_thread_context().current_task) {
+    task->state.pin();
+    job->pinned = task;
+  }
+  {
+    LockGuard lock(mutex_);
+    if (!closed_) {
+      job->next = nullptr;
+      if (tail_ != nullptr) {
+        tail_->next = job;
+      } else {
+        head_ = job;
+      }
+      tail_ = job;
+      ++queued_;
+      if (queued_ > idle_ && live_ < max_threads_) {
+        reap_exited_locked();
+        ++live_;
+        threads_.push_back(start_pool_thread(runtime_, ThreadRole::blocking, 0, [this] { thread_main(); }));
+      }
+      cv_.notify_one();
+      return true;
+    }
+  }
+  job->drop();
+  return false;
+}
+
+void BlockingPool::reap_exited_locked() {
+  for (auto it = threads_.begin(); it != threads_.end();) {
+    if (std::find(exited_.begin(), exited_.end(), it->get_id()) != exited_.end()) {
+      it->join();
+      it = threads_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  exited_.clear();
+}
+
+void BlockingPool::thread_main() {
+  mutex_.lock();
+  for (;;) {
+    if (closed_) break;
+    if (BlockingJob* job = head_) {
+      head_ = job->next;
+      if (head_ == nullptr) tail_ = nullptr;
+      --queued_;
+      mutex_.unlock();
+      job->run();
+      mutex_.lock();
+      continue;
+    }
+    ++idle_;
+    const auto deadline = std::chrono::steady_clock::now() + keep_alive_;
+    while (head_ == nullptr && !closed_ && std::chrono::steady_clock::now() < deadline) {
+      cv_.wait_until(mutex_, deadline);
+    }
+    --idle_;
+    // Keep-alive expired. A thread whose thread-local objects a barrier-mode LocalRef may point
+    // into stays until the barrier; any other thread may leave now.
+    if (head_ == nullptr && !closed_ && !this_thread_context().barrier_refs_taken) {
+      --live_;
+      exited_.push_back(std::this_thread::get_id());
+      mutex_.unlock();
+      return;
+    }
+  }
+  mutex_.unlock();
+  runtime_.arrive_at_barrier();
+}
+
+std::size_t BlockingPool::close() {
+  LockGuard lock(mutex_);
+  closed_ = true;
+  cv_.notify_all();
+  return live_;
+}
+
+void BlockingPool::drop_queued() {
+  BlockingJob* job = nullptr;
+  {
+    LockGuard lock(mutex_);
+    job = std::exchange(head_, nullptr);
+    tail_ = nullptr;
+    queued_ = 0;
+  }
+  while (job != nullptr) {
+    BlockingJob* next = job->next;
+    job->drop();
+    job = next;
+  }
+}
+
+void BlockingPool::join_all() {
+  std::list<std::thread> threads;
+  {
+    LockGuard lock(mutex_);
+    threads.swap(threads_);
+  }
+  for (std::thread& t : threads) t.join();
+}
+
+// ── TimerDriver ───────────────────────────────────────────────────────────────────────────────
+
+TimerDriver::TimerDriver(SchedulerBase& runtime) : runtime_(runtime) {}
+
+void TimerDriver::add(TimerEntry& entry) {
+  LockGuard lock(mutex_);
+  entry.position = entries_.emplace(entry.deadline, &entry);
+  entry.linked = true;
+  if (entry.position == entries_.begin()) cv_.notify_one();
+}
+
+void TimerDriver::remove(TimerEntry& entry) noexcept {
+  LockGuard lock(mutex_);
+  if (entry.linked) {
+    entries_.erase(entry.position);
+    entry.linked = false;
+  }
+}
+
+void TimerDriver::start() {
+  thread_ = start_pool_thread(runtime_, ThreadRole::timer, 0, [this] { thread_main(); });
+}
+
+void TimerDriver::stop() {
+  LockGuard lock(mutex_);
+  stopped_ = true;
+  cv_.notify_all();
+}
+
+void TimerDriver::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void TimerDriver::thread_main() {
+  mutex_.lock();
+  while (!stopped_) {
+    if (entries_.empty()) {
+      cv_.wait(mutex_);
+      continue;
+    }
+    const auto now = TimerEntry::Clock::now();
+    auto first = entries_.begin();
+    if (first->first > now) {
+      cv_.wait_until(mutex_, first->first);
+      continue;
+    }
+    // Woken under the mutex: an awaiter being destroyed unlinks itself under it first.
+    while (first != entries_.end() && first->first <= now) {
+      TimerEntry* entry = first->second;
+      entry->linked = false;
+      first = entries_.erase(first);
+      wake(entry->task);
+    }
+  }
+  mutex_.unlock();
+  runtime_.arrive_at_barrier();
+}
+
+// ── SchedulerBase ─────────────────────────────────────────────────────────────────────────────
+
+SchedulerBase::SchedulerBase(const Config& config)
+    : owner_(std::this_thread::get_id()),
+      blocking_(*this, config.max_blocking, config.keep_alive),
+      timer_(*this) {}
+
+void SchedulerBase::start_common_threads() { timer_.start(); }
+
+bool SchedulerBase::admit(TaskHeader* task) {
+  LockGuard lock(registry_mutex_);
+  if (closing_) return false;
+  task->registry_prev = nullptr;
+  task->registry_next = registry_head_;
+  if (registry_head_ != nullptr) registry_head_->registry_prev = task;
+  registry_head_ = task;
+  live_tasks_.store(live_tasks_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  return true;
+}
+
+void SchedulerBase::retire(TaskHeader* task) {
+  bool last = false;
+  {
+    LockGuard lock(registry_mutex_);
+    if (task->registry_prev != nullptr) {
+      task->registry_prev->registry_next = task->registry_next;
+    } else {
+      registry_head_ = task->registry_next;
+    }
+    if (task->registry_next != nullptr) task->registry_next->registry_prev = task->registry_prev;
+    const std::size_t left = live_tasks_.load(std::memory_order_relaxed) - 1;
+    // release: see all_tasks_gone().
+    live_tasks_.store(left, std::memory_order_release);
+    last = closing_ && left == 0;
+  }
+  if (last) on_all_tasks_gone();
+}
+
+void SchedulerBase::run_task(TaskHeader* task) {
+  switch (task->state.begin_run()) {
+    case TaskState::Run::skip:
+      return;
+    case TaskState::Run::destroy:
+      destroy_task(task, false);
+      return;
+    case TaskState::Run::resume:
+      break;
+  }
+  ThreadContext& context = this_thread_context();
+  context.current_task = task;
+  task->resume_point.resume();
+  context.current_task = nullptr;
+  if (task->root.done()) {
+    destroy_task(task, true);
+    return;
+  }
+  switch (task->state.end_run()) {
+    case TaskState::After::idle:
+      return;
+    case TaskState::After::reschedule:
+      schedule(task);
+      return;
+    case TaskState::After::destroy:
+      destroy_task(task, false);
+      return;
+  }
+}
+
+void SchedulerBase::destroy_task(TaskHeader* task, bool completed) {
+  const std::coroutine_handle<> root = task->root;
+  retire(task);
+  if (!completed && mutated(Mutation::frame_not_destroyed)) return;
+  root.destroy();
+  if (!completed && mutated(Mutation::frame_destroyed_twice)) root.destroy();
+}
+
+void SchedulerBase::cancel_all() {
+  LockGuard lock(registry_mutex_);
+  for (TaskHeader* task = registry_head_; task != nullptr; task = task->registry_next) {
+    if (task->state.cancel()) schedule(task);
+  }
+}
+
+void SchedulerBase::arrive_at_barrier() {
+  // A blocking thread can see its pool closed before the owner built the barrier.
+  while (!shutdown_started()) shutdown_started_.wait(false, std::memory_order_acquire);
+  barrier_->arrive_and_wait();
+}
+
+void SchedulerBase::shutdown() {
+#if defined(ASYNCL_CHECKED)
+  if (is_current_thread() && std::this_thread::get_id() != owner_) {
+    fatal("asyncl: a current-thread runtime was destroyed on a thread other than the one that "
+          "built it; its tasks' thread-local objects live on that thread");
+  }
+#endif
+  const bool tls_first = mutated(Mutation::tls_before_tasks);
+  // Step 1: close.
+  std::size_t blocking_threads = 0;
+  {
+    LockGuard lock(registry_mutex_);
+    closing_ = true;
+  }
+  blocking_threads = blocking_.close();
+  const std::size_t workers = tls_first ? 0 : worker_threads_in_barrier();
+  barrier_.emplace(static_cast<std::uint32_t>(workers + blocking_threads + 1 /*timer*/ + 1 /*owner*/));
+  // release: publishes barrier_ to every pool thread that sees the flag (shutdown_started()).
+  shutdown_started_.store(true, std::memory_order_release);
+  shutdown_started_.notify_all();
+  // Step 2: cancel.
+  cancel_all();
+  // Step 3: blocking work and the timer.
+  blocking_.drop_queued();
+  timer_.stop();
+  if (tls_first) {
+    // Mutant: the workers return (step 6) before their tasks' frames are destroyed (step 4).
+    join_workers();
+    while (!all_tasks_gone()) {
+      if (TaskHeader* task = pop_any()) run_task(task);
+    }
+  } else {
+    // Step 4: destroy frames.
+    // If tasks are left, the retire() of the last one calls on_all_tasks_gone().
+    bool empty = false;
+    {
+      LockGuard lock(registry_mutex_);
+      empty = registry_head_ == nullptr;
+    }
+    if (empty) on_all_tasks_gone();
+    destroy_all_frames();
+  }
+  // Step 5: rendezvous.
+  arrive_at_barrier();
+  // Step 6: the pool threads return; join them.
+  join_workers();
+  blocking_.join_all();
+  timer_.join();
+}
+
+}  // namespace asyncl::detail

@@ -1,0 +1,415 @@
+// Tests of asyncl/runtime.hpp and join_handle.hpp: spawning, joining, stealing, aborting,
+// blocking work, and the shutdown protocol, in both flavors.
+
+#include "asyncl/runtime.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <atomic>
+#include <chrono>
+#include <latch>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "asyncl/sync.hpp"
+#include "migration_support.hpp"
+
+namespace {
+
+using asyncl::JoinHandle;
+using asyncl::Runtime;
+using asyncl::Task;
+
+Runtime multi(std::size_t workers = 2) { return Runtime::Builder().worker_threads(workers).build(); }
+Runtime single() { return Runtime::Builder().current_thread().build(); }
+
+class Flavors : public ::testing::TestWithParam<Runtime::Flavor> {
+ protected:
+  Runtime make() const {
+    return GetParam() == Runtime::Flavor::multi_thread ? multi() : single();
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Runtime, Flavors,
+                         ::testing::Values(Runtime::Flavor::multi_thread, Runtime::Flavor::current_thread),
+                         [](const auto& info) {
+                           return info.param == Runtime::Flavor::multi_thread ? "MultiThread" : "CurrentThread";
+                         });
+
+Task<int> leaf(int v) {
+  co_await asyncl::yield_now();
+  co_return v;
+}
+
+Task<int> fan_out(int n) {
+  std::vector<JoinHandle<int>> children;
+  for (int i = 0; i < n; ++i) children.push_back(asyncl::spawn(leaf(i)));
+  int sum = 0;
+  for (auto& child : children) sum += co_await std::move(child);
+  co_return sum;
+}
+
+TEST_P(Flavors, TasksSpawnTasks) {
+  Runtime rt = make();
+  EXPECT_EQ(rt.block_on([]() -> Task<int> {
+    JoinHandle<int> a = asyncl::spawn(fan_out(10));
+    JoinHandle<int> b = asyncl::spawn(fan_out(20));
+    co_return co_await std::move(a) + co_await std::move(b);
+  }()), 45 + 190);
+}
+
+TEST_P(Flavors, HundredThousandSpawnAndJoin) {
+  Runtime rt = make();
+  const long long sum = rt.block_on([]() -> Task<long long> {
+    constexpr int kTasks = 100'000;
+    std::vector<JoinHandle<int>> handles;
+    handles.reserve(kTasks);
+    for (int i = 0; i < kTasks; ++i) handles.push_back(asyncl::spawn([](int v) -> Task<int> { co_return v; }(i)));
+    long long s = 0;
+    for (auto& h : handles) s += co_await std::move(h);
+    co_return s;
+  }());
+  EXPECT_EQ(sum, 100'000LL * 99'999 / 2);
+}
+
+TEST(RuntimeMultiThread, YieldingTaskIsObservedOnBothWorkers) {
+  Runtime rt = multi(2);
+  // Every 500th yield its worker is kept busy by another task, so the idle worker steals it.
+  const auto [seen, moves] = rt.block_on([]() -> Task<std::pair<std::set<std::size_t>, int>> {
+    std::set<std::size_t> workers;
+    int moves = 0;
+    std::size_t last = asyncl::this_worker::index().value();
+    for (int i = 0; i < 10'000; ++i) {
+      if (i % 500 == 0) {
+        co_await asyncl::testing::move_to_another_worker();
+      } else {
+        co_await asyncl::yield_now();
+      }
+      const std::size_t now = asyncl::this_worker::index().value();
+      workers.insert(now);
+      moves += now != last;
+      last = now;
+    }
+    co_return std::pair{workers, moves};
+  }());
+  EXPECT_EQ(seen, (std::set<std::size_t>{0, 1}));
+  EXPECT_GE(moves, 20);
+}
+
+TEST_P(Flavors, JoinHandleRethrowsTheTasksException) {
+  Runtime rt = make();
+  rt.block_on([]() -> Task<void> {
+    JoinHandle<int> h = asyncl::spawn([]() -> Task<int> {
+      co_await asyncl::yield_now();
+      throw std::out_of_range("from the task");
+    }());
+    bool thrown = false;
+    try {
+      (void)co_await h;
+    } catch (const std::out_of_range& e) {
+      thrown = std::string(e.what()) == "from the task";
+    }
+    EXPECT_TRUE(thrown);
+    EXPECT_TRUE(h.is_finished());
+  }());
+}
+
+TEST_P(Flavors, AbortDestroysASuspendedTask) {
+  Runtime rt = make();
+  static asyncl::Notify never;
+  std::atomic<int> destroyed{0};
+  struct Guard {
+    std::atomic<int>* count;
+    ~Guard() { count->fetch_add(1); }
+  };
+  rt.block_on([](std::atomic<int>& destroyed) -> Task<void> {
+    JoinHandle<void> h = asyncl::spawn([](std::atomic<int>& destroyed) -> Task<void> {
+      Guard g{&destroyed};
+      co_await never.wait();
+    }(destroyed));
+    co_await asyncl::yield_now();
+    h.abort();
+    bool cancelled = false;
+    try {
+      co_await std::move(h);
+    } catch (const asyncl::TaskCancelled&) {
+      cancelled = true;
+    }
+    EXPECT_TRUE(cancelled);
+  }(destroyed));
+  EXPECT_EQ(destroyed.load(), 1);
+}
+
+TEST_P(Flavors, SpawnBlockingRunsOnTheBlockingPoolAndIsAwaitable) {
+  Runtime rt = make();
+  const int v = rt.block_on([]() -> Task<int> {
+    int local = 20;
+    int r = co_await asyncl::spawn_blocking([&] {
+      EXPECT_FALSE(asyncl::this_worker::index().has_value());
+      return local + 1;
+    });
+    co_return r * 2;
+  }());
+  EXPECT_EQ(v, 42);
+}
+
+TEST_P(Flavors, SleepForWaitsAtLeastTheDuration) {
+  Runtime rt = make();
+  const auto elapsed = rt.block_on([]() -> Task<std::chrono::steady_clock::duration> {
+    const auto start = std::chrono::steady_clock::now();
+    co_await asyncl::sleep_for(std::chrono::milliseconds(20));
+    co_return std::chrono::steady_clock::now() - start;
+  }());
+  EXPECT_GE(elapsed, std::chrono::milliseconds(20));
+}
+
+TEST_P(Flavors, BlockOnFromInsideATaskIsRejected) {
+  Runtime rt = make();
+  Runtime* self = &rt;
+  const bool rejected = rt.block_on([](Runtime* rt) -> Task<bool> {
+    try {
+      rt->block_on([]() -> Task<void> { co_return; }());
+    } catch (const std::logic_error&) {
+      co_return true;
+    }
+    co_return false;
+  }(self));
+  EXPECT_TRUE(rejected);
+}
+
+TEST(RuntimeOutside, SpawnOutsideARuntimeIsALogicError) {
+  EXPECT_THROW((void)asyncl::spawn([]() -> Task<void> { co_return; }()), std::logic_error);
+  EXPECT_FALSE(asyncl::this_worker::index().has_value());
+}
+
+// ── Shutdown ──────────────────────────────────────────────────────────────────────────────────
+
+// Counts destructions of pool threads' thread-local objects.
+std::atomic<int> g_tls_destroyed{0};
+struct ThreadLocalSentinel {
+  bool touched = false;
+  ~ThreadLocalSentinel() {
+    if (touched) g_tls_destroyed.fetch_add(1);
+  }
+};
+thread_local ThreadLocalSentinel t_sentinel;
+
+[[gnu::noinline]] void touch_sentinel() { t_sentinel.touched = true; }
+
+struct FrameRecord {
+  std::atomic<int> started{0};
+  std::atomic<int> destroyed{0};
+  std::atomic<int> on_pool_thread{0};
+  std::atomic<int> before_tls{0};
+};
+
+struct RecordingGuard {
+  FrameRecord* record;
+  explicit RecordingGuard(FrameRecord* r) : record(r) {}
+  ~RecordingGuard() {
+    record->destroyed.fetch_add(1);
+    if (asyncl::this_worker::index().has_value()) record->on_pool_thread.fetch_add(1);
+    if (g_tls_destroyed.load() == 0) record->before_tls.fetch_add(1);
+  }
+};
+
+asyncl::Notify g_never;
+
+Task<void> hold_until_shutdown(FrameRecord* record) {
+  touch_sentinel();
+  RecordingGuard guard(record);
+  record->started.fetch_add(1);
+  co_await g_never.wait();
+}
+
+// Spawns n holders and returns once every one of them has started (and so is suspended or
+// about to be).
+Task<void> spawn_holders(FrameRecord* record, int n) {
+  for (int i = 0; i < n; ++i) (void)asyncl::spawn(hold_until_shutdown(record));
+  while (record->started.load() < n) co_await asyncl::yield_now();
+}
+
+TEST(RuntimeShutdown, TenThousandSuspendedTasksAreDestroyedOnWorkersBeforeThreadLocals) {
+  g_tls_destroyed = 0;
+  FrameRecord record;
+  {
+    Runtime rt = multi(2);
+    rt.block_on(spawn_holders(&record, 10'000));
+  }
+  EXPECT_EQ(record.destroyed.load(), 10'000);
+  EXPECT_EQ(record.on_pool_thread.load(), 10'000);
+  EXPECT_EQ(record.before_tls.load(), 10'000);
+  EXPECT_GE(g_tls_destroyed.load(), 1);  // the workers' sentinels did die, after the frames
+}
+
+TEST(RuntimeShutdown, CurrentThreadDestroysSuspendedTasksOnTheOwner) {
+  FrameRecord record;
+  int destroyed_on_owner = 0;
+  {
+    Runtime rt = single();
+    rt.block_on(spawn_holders(&record, 10'000));
+  }
+  destroyed_on_owner = record.destroyed.load();
+  EXPECT_EQ(destroyed_on_owner, 10'000);
+}
+
+TEST_P(Flavors, ShutdownLetsRunningBlockingClosuresFinishAndDropsQueuedOnes) {
+  std::atomic<bool> first_finished{false};
+  std::atomic<int> queued_ran{0};
+  std::latch started(1);
+  std::vector<JoinHandle<void>> queued;
+  JoinHandle<void> first(nullptr);
+  {
+    Runtime rt = GetParam() == Runtime::Flavor::multi_thread
+                     ? Runtime::Builder().worker_threads(2).max_blocking_threads(1).build()
+                     : Runtime::Builder().current_thread().max_blocking_threads(1).build();
+    first = rt.spawn_blocking([&] {
+      started.count_down();
+      // Still running when shutdown begins: the runtime must wait for it.
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      first_finished = true;
+    });
+    started.wait();
+    for (int i = 0; i < 4; ++i) queued.push_back(rt.spawn_blocking([&] { queued_ran.fetch_add(1); }));
+  }
+  EXPECT_TRUE(first_finished.load());
+  EXPECT_NO_THROW(first.wait());
+  EXPECT_EQ(queued_ran.load(), 0);
+  for (auto& h : queued) EXPECT_THROW(h.wait(), asyncl::TaskCancelled);
+}
+
+TEST_P(Flavors, AbortedTaskIsKeptUntilItsBlockingClosureReturns) {
+  // The closure refers to the frame; abort must not destroy the frame under it.
+  struct Shared {
+    std::atomic<bool> started{false};
+    std::atomic<bool> release{false};
+    std::atomic<bool> frame_alive_at_end{false};
+  } shared;
+  struct Alive {
+    std::atomic<bool> alive{true};
+    ~Alive() { alive = false; }
+  };
+  Runtime rt = make();
+  rt.block_on([](Shared& shared) -> Task<void> {
+    JoinHandle<void> h = asyncl::spawn([](Shared& shared) -> Task<void> {
+      Alive alive;
+      co_await asyncl::spawn_blocking([&] {
+        shared.started = true;
+        while (!shared.release.load()) std::this_thread::yield();
+        shared.frame_alive_at_end = alive.alive.load();
+      });
+    }(shared));
+    while (!shared.started.load()) co_await asyncl::yield_now();
+    h.abort();
+    shared.release = true;
+    bool cancelled = false;
+    try {
+      co_await h;
+    } catch (const asyncl::TaskCancelled&) {
+      cancelled = true;
+    }
+    EXPECT_TRUE(cancelled);
+  }(shared));
+  EXPECT_TRUE(shared.frame_alive_at_end.load());
+}
+
+TEST_P(Flavors, SpawnDuringShutdownIsRejected) {
+  static asyncl::Notify never;
+  std::atomic<int> rejected{0};
+  std::atomic<int> child_ran{0};
+  {
+    Runtime rt = make();
+    struct SpawnsOnDestruction {
+      std::atomic<int>* rejected;
+      std::atomic<int>* child_ran;
+      ~SpawnsOnDestruction() {
+        JoinHandle<void> h = asyncl::spawn([](std::atomic<int>* ran) -> Task<void> {
+          ran->fetch_add(1);
+          co_return;
+        }(child_ran));
+        if (h.is_finished()) {
+          try {
+            h.wait();
+          } catch (const asyncl::TaskCancelled&) {
+            rejected->fetch_add(1);
+          }
+        }
+      }
+    };
+    rt.block_on([](std::atomic<int>* rejected, std::atomic<int>* child_ran) -> Task<void> {
+      (void)asyncl::spawn([](std::atomic<int>* rejected, std::atomic<int>* child_ran) -> Task<void> {
+        SpawnsOnDestruction s{rejected, child_ran};
+        co_await never.wait();
+      }(rejected, child_ran));
+      co_await asyncl::yield_now();
+    }(&rejected, &child_ran));
+  }
+  EXPECT_EQ(rejected.load(), 1);
+  EXPECT_EQ(child_ran.load(), 0);
+}
+
+TEST_P(Flavors, WakeRacingShutdownNeverResumesOrLeaksADestroyedFrame) {
+  struct Count {
+    std::atomic<int>* n;
+    ~Count() { n->fetch_add(1); }
+  };
+  std::mt19937 rng(12345);
+  for (int round = 0; round < 1000; ++round) {
+    asyncl::Notify notify;
+    std::atomic<bool> waiting{false};
+    std::atomic<int> finished{0};
+    std::atomic<int> destroyed{0};
+    std::thread waker;
+    {
+      Runtime rt = make();
+      rt.block_on([](asyncl::Notify& n, std::atomic<bool>& waiting, std::atomic<int>& finished,
+                     std::atomic<int>& destroyed) -> Task<void> {
+        (void)asyncl::spawn([](asyncl::Notify& n, std::atomic<bool>& waiting, std::atomic<int>& finished,
+                               std::atomic<int>& destroyed) -> Task<void> {
+          Count c{&destroyed};
+          waiting = true;
+          co_await n.wait();
+          finished.fetch_add(1);
+        }(n, waiting, finished, destroyed));
+        while (!waiting.load()) co_await asyncl::yield_now();
+      }(notify, waiting, finished, destroyed));
+      // The wake lands anywhere from before shutdown to the middle of it.
+      const int spins = static_cast<int>(rng() % 200);
+      waker = std::thread([&notify, spins] {
+        for (int i = 0; i < spins; ++i) std::this_thread::yield();
+        notify.notify_one();
+      });
+      if (round % 4 == 0) waker.join();
+    }
+    if (waker.joinable()) waker.join();
+    ASSERT_EQ(destroyed.load(), 1) << "round " << round;  // destroyed exactly once, never leaked
+    ASSERT_LE(finished.load(), 1) << "round " << round;
+  }
+}
+
+TEST(RuntimeIdle, IdleRuntimeDoesNotSpin) {
+  Runtime rt = multi(2);
+  rt.block_on([]() -> Task<void> { co_return; }());
+  auto cpu = [] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return std::chrono::seconds(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           std::chrono::microseconds(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+  };
+  const auto cpu_before = cpu();
+  const auto wall_before = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the window measured, not a wait
+  const auto cpu_used = cpu() - cpu_before;
+  const auto wall = std::chrono::steady_clock::now() - wall_before;
+  // A spinning worker would use about 100% of the window; parked workers use almost nothing.
+  EXPECT_LT(cpu_used * 20, wall) << "idle runtime used "
+                                 << std::chrono::duration_cast<std::chrono::milliseconds>(cpu_used).count()
+                                 << " ms of CPU in 500 ms";
+}
+
+}  // namespace
