@@ -4,7 +4,8 @@
 // threads go to the Injector. A worker takes work from, in order: the injector every 61st
 // tick (so injected tasks are not starved by a busy local queue), its own queue, the injector,
 // and the queues of the other workers (stealing half). With nothing found it parks in the
-// IdleSet; every push grants a wakeup if a worker is parked.
+// IdleSet. A push to the injector wakes a parked worker; a push to a worker's own queue does so
+// only when that queue holds more than the one task the worker will run next.
 
 #include <memory>
 #include <vector>
@@ -34,10 +35,15 @@ class MultiThreadScheduler final : public SchedulerBase {
 
   void schedule(TaskHeader* task) override {
     const ThreadContext& context = this_thread_context();
-    if (context.role == ThreadRole::worker && context.runtime == this &&
-        locals_[context.worker_index].push(task)) {
-      idle_.notify_one();
-      return;
+    if (context.role == ThreadRole::worker && context.runtime == this) {
+      LocalQueue& local = locals_[context.worker_index];
+      if (local.push(task)) {
+        // A lone task is the one this worker runs next (a spawn it will await, a yield):
+        // waking a parked worker for it would cost a futex wake and find nothing to steal.
+        // Once a second task waits, a parked worker is woken to steal.
+        if (local.size() > 1) idle_.notify_one();
+        return;
+      }
     }
     injector_.push(task);
     idle_.notify_one();

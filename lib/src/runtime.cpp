@@ -31,7 +31,9 @@ LiveRuntimes& live_runtimes() {
 }
 }  // namespace
 
-RuntimeCore::RuntimeCore() : generation_(g_next_generation.fetch_add(1, std::memory_order_relaxed)) {
+RuntimeCore::RuntimeCore(bool barrier_protected)
+    : generation_(g_next_generation.fetch_add(1, std::memory_order_relaxed)),
+      barrier_protected_(barrier_protected) {
   LiveRuntimes& live = live_runtimes();
   std::lock_guard lock(live.mutex);
   live.generations.insert(generation_);
@@ -111,6 +113,7 @@ Runtime::Runtime(const Builder& builder) {
                        : std::max<std::size_t>(1, std::thread::hardware_concurrency());
   config.max_blocking = builder.max_blocking_;
   config.keep_alive = builder.keep_alive_;
+  config.barrier_protected = builder.barrier_protected_;
   if (builder.flavor_ == Flavor::multi_thread) {
     core_ = detail::make_multi_thread(config);
   } else {

@@ -222,7 +222,8 @@ void TimerDriver::thread_main() {
 // ── SchedulerBase ─────────────────────────────────────────────────────────────────────────────
 
 SchedulerBase::SchedulerBase(const Config& config)
-    : owner_(std::this_thread::get_id()),
+    : RuntimeCore(config.barrier_protected),
+      owner_(std::this_thread::get_id()),
       blocking_(*this, config.max_blocking, config.keep_alive),
       timer_(*this) {}
 
@@ -303,6 +304,7 @@ void SchedulerBase::cancel_all() {
 }
 
 void SchedulerBase::arrive_at_barrier() {
+  if (!barrier_protected()) return;  // Builder::barrier_protected(false): no step 5
   // A blocking thread can see its pool closed before the owner built the barrier.
   while (!shutdown_started()) shutdown_started_.wait(false, std::memory_order_acquire);
   barrier_->arrive_and_wait();

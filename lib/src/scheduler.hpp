@@ -83,6 +83,7 @@ class SchedulerBase : public RuntimeCore {
     std::size_t workers = 1;
     std::size_t max_blocking = 64;
     std::chrono::milliseconds keep_alive{10000};
+    bool barrier_protected = true;
   };
 
   explicit SchedulerBase(const Config& config);

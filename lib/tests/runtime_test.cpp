@@ -247,6 +247,16 @@ TEST(RuntimeShutdown, TenThousandSuspendedTasksAreDestroyedOnWorkersBeforeThread
   EXPECT_GE(g_tls_destroyed.load(), 1);  // the workers' sentinels did die, after the frames
 }
 
+TEST(RuntimeShutdown, RuntimeWithoutRendezvousStillDestroysEveryFrame) {
+  FrameRecord record;
+  {
+    Runtime rt = Runtime::Builder().worker_threads(2).barrier_protected(false).build();
+    rt.block_on(spawn_holders(&record, 1'000));
+  }
+  EXPECT_EQ(record.destroyed.load(), 1'000);
+  EXPECT_EQ(record.on_pool_thread.load(), 1'000);
+}
+
 TEST(RuntimeShutdown, CurrentThreadDestroysSuspendedTasksOnTheOwner) {
   FrameRecord record;
   int destroyed_on_owner = 0;

@@ -64,6 +64,10 @@ class Runtime {
     /// How long an idle blocking thread waits for work before it exits (default 10 s). A thread
     /// that a barrier-mode LocalRef points into never exits before shutdown.
     Builder& blocking_keep_alive(std::chrono::milliseconds d) noexcept { keep_alive_ = d; return *this; }
+    /// Default true: pool threads rendezvous at shutdown before any exits (step 5), so
+    /// barrier-mode contexts may be used on this runtime. false skips the rendezvous; only
+    /// leaky- and shared-mode contexts may then be used (barrier-mode local_ref() is refused).
+    Builder& barrier_protected(bool on) noexcept { barrier_protected_ = on; return *this; }
     Runtime build() const;
 
    private:
@@ -72,6 +76,7 @@ class Runtime {
     std::size_t workers_ = 0;
     std::size_t max_blocking_ = 64;
     std::chrono::milliseconds keep_alive_{10000};
+    bool barrier_protected_ = true;
   };
 
   Runtime(Runtime&&) noexcept;

@@ -69,11 +69,16 @@ class RuntimeCore {
   /// Distinct for every runtime this process creates.
   std::uint64_t generation() const noexcept { return generation_; }
 
+  /// Whether the pool threads rendezvous at shutdown (step 5) before any of them exits, which
+  /// is what makes barrier-mode contexts sound on this runtime.
+  bool barrier_protected() const noexcept { return barrier_protected_; }
+
  protected:
-  RuntimeCore();
+  explicit RuntimeCore(bool barrier_protected);
 
  private:
   const std::uint64_t generation_;
+  const bool barrier_protected_;
 };
 
 /// Whether the runtime with this generation exists and has not finished shutting down (its
