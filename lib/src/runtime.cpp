@@ -79,17 +79,22 @@ RuntimeCore& current_runtime(const char* caller) {
 ScopeNode* copy_scope(const ScopeNode* scope) {
   ScopeNode* head = nullptr;
   ScopeNode** link = &head;
-  for (const ScopeNode* node = scope; node != nullptr; node = node->parent) {
-    if (node->clone == nullptr) continue;
-    bool shadowed = false;
-    for (const ScopeNode* inner = scope; inner != node; inner = inner->parent) {
-      shadowed = shadowed || inner->key == node->key;
+  try {
+    for (const ScopeNode* node = scope; node != nullptr; node = node->parent) {
+      if (node->clone == nullptr) continue;
+      bool shadowed = false;
+      for (const ScopeNode* inner = scope; inner != node; inner = inner->parent) {
+        shadowed = shadowed || inner->key == node->key;
+      }
+      if (shadowed) continue;
+      ScopeNode* copy = node->clone(*node);
+      copy->parent = nullptr;
+      *link = copy;
+      link = &copy->parent;
     }
-    if (shadowed) continue;
-    ScopeNode* copy = node->clone(*node);
-    copy->parent = nullptr;
-    *link = copy;
-    link = &copy->parent;
+  } catch (...) {
+    destroy_scope_copy(head);  // a value's copy constructor threw: drop the copies made so far
+    throw;
   }
   return head;
 }

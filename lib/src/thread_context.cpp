@@ -10,8 +10,8 @@ namespace {
 thread_local ThreadContext t_context;
 }  // namespace
 
-ASYNCL_INTERNAL_TLS_NOINLINE ThreadContext& this_thread_context() noexcept {
-  return *fresh_tls_address(&t_context);
+ThreadContext& this_thread_context() noexcept {
+  return *tls_address([]() noexcept -> ThreadContext& { return t_context; });
 }
 
 }  // namespace asyncl::detail

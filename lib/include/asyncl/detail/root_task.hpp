@@ -55,7 +55,14 @@ class RootPromise final : public PromiseBase {
     return RootTask(std::coroutine_handle<RootPromise>::from_promise(*this));
   }
   InitialAwaiter initial_suspend() noexcept { return InitialAwaiter(this); }
-  std::suspend_always final_suspend() noexcept { return {}; }
+  /// The root's own task-local chain (inherited copies, freed with the frame) stops being the
+  /// thread's view before the worker takes over again.
+  struct FinalAwaiter {
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<>) const noexcept { leave_scope(); }
+    void await_resume() const noexcept {}
+  };
+  FinalAwaiter final_suspend() noexcept { return {}; }
   void return_void() noexcept {}
   void unhandled_exception() noexcept { std::terminate(); }  // the root body catches everything
 
@@ -84,12 +91,16 @@ class RootPromise final : public PromiseBase {
 
 template <class T>
 RootTask root_body(Task<T> task, JoinState<T>* join) {
+  // A local, not the parameter: a coroutine's promise dies after its locals but before its
+  // parameters, and the promise owns the inherited task-local copies that the task's frame
+  // (its locals when destroyed suspended, its parameters when it finished) may read as it dies.
+  Task<T> inner = std::move(task);
   try {
     if constexpr (std::is_void_v<T>) {
-      co_await std::move(task);
+      co_await std::move(inner);
       join->complete();
     } else {
-      join->complete(co_await std::move(task));
+      join->complete(co_await std::move(inner));
     }
   } catch (...) {
     join->fail(std::current_exception());

@@ -88,10 +88,11 @@ bool runtime_alive(std::uint64_t generation) noexcept;
 /// Spawns `task` on `runtime`; the JoinState has one reference for the caller.
 template <class T>
 JoinState<T>* spawn_on(RuntimeCore& runtime, Task<T> task, bool inherit_scope) {
+  // First: a value's copy constructor may throw, and nothing else exists yet to leak.
+  ScopeNode* inherited = inherit_scope ? copy_scope(this_thread_context().scope) : nullptr;
   auto* join = new JoinState<T>();
   RootTask root = root_body<T>(std::move(task), join);
   const std::coroutine_handle<RootPromise> frame = root.release();
-  ScopeNode* inherited = inherit_scope ? copy_scope(this_thread_context().scope) : nullptr;
   frame.promise().bind(&runtime, join, inherited);
   if (!runtime.admit(frame.promise().header())) {
     join->producer_gone(JoinStateBase::Status::rejected);

@@ -15,22 +15,14 @@
 //   tls_address(access)   the generic form: `access` is a captureless callable that returns a
 //                         reference to the thread-local; each distinct `access` type is its own
 //                         out-of-line instantiation. Context<T, Mode> (context.hpp) uses it.
-//   fresh_tls_address(p)  the laundering step alone, for an accessor that is already out of
-//                         line in its own translation unit (this_thread_context()).
+//
+// this_thread_context() (lib/src/thread_context.cpp) and Context<T, Mode> both use tls_address.
 
 #include <memory>
 
 #define ASYNCL_INTERNAL_TLS_NOINLINE [[gnu::noinline]]
 
 namespace asyncl::detail {
-
-/// Returns `address` unchanged, through an opaque asm with a memory clobber: the compiler can
-/// neither merge two calls of the enclosing function nor reuse a TLS base computed earlier.
-template <class T>
-inline T* fresh_tls_address(T* address) noexcept {
-  asm volatile("" : "+r"(address) : : "memory");
-  return address;
-}
 
 /// The address of the calling thread's instance of the thread-local that `access()` names.
 ///  - noinline: the TLS base is read inside this plain function, never in a coroutine body;

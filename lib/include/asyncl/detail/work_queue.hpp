@@ -48,30 +48,40 @@ class LocalQueue {
   /// Any worker: moves the older half of this queue into `into` (the thief's own queue, which
   /// the thief owns and which is empty) and returns one more task to run at once, or nullptr.
   T* steal_into(LocalQueue& into) {
-    // Mutant queue_steal_unlocked: the thief reads and writes the victim's ring without its lock.
-    if (mutated(Mutation::queue_steal_unlocked)) return steal_locked_into(into);
-    LockGuard lock(mutex_);
-    return steal_locked_into(into);
+    // The stolen half is collected under the victim's lock and pushed under the thief's lock,
+    // never both at once: two workers stealing from each other would otherwise deadlock.
+    std::array<T*, N / 2> stolen;
+    std::size_t count = 0;
+    T* first = nullptr;
+    if (mutated(Mutation::queue_steal_unlocked)) {
+      // Mutant queue_steal_unlocked: the thief reads and writes the victim's ring without its lock.
+      first = take_half(stolen, count);
+    } else {
+      LockGuard lock(mutex_);
+      first = take_half(stolen, count);
+    }
+    if (count > 0) {
+      LockGuard lock(into.mutex_);
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::size_t tail = into.tail_.load();
+        into.slots_[tail & (N - 1)].store(stolen[i]);
+        into.tail_.store(tail + 1);
+      }
+      into.size_.store(into.tail_.load() - into.head_.load(), std::memory_order_relaxed);
+    }
+    return first;
   }
 
   std::size_t size() const { return size_.load(std::memory_order_relaxed); }
 
  private:
-  /// steal_into with mutex_ held.
-  T* steal_locked_into(LocalQueue& into) {
+  /// With mutex_ held (but by the mutant): takes the oldest task to return, and half of the
+  /// rest into `stolen`.
+  T* take_half(std::array<T*, N / 2>& stolen, std::size_t& count) {
     const std::size_t available = tail_.load() - head_.load();
     if (available == 0) return nullptr;
-    std::size_t moving = available / 2;
     T* first = take_front();
-    if (moving == 0) return first;
-    LockGuard other(into.mutex_);
-    for (; moving > 0; --moving) {
-      T* task = take_front();
-      const std::size_t tail = into.tail_.load();
-      into.slots_[tail & (N - 1)].store(task);
-      into.tail_.store(tail + 1);
-    }
-    into.size_.store(into.tail_.load() - into.head_.load(), std::memory_order_relaxed);
+    for (std::size_t moving = available / 2; moving > 0; --moving) stolen[count++] = take_front();
     return first;
   }
 
