@@ -1,0 +1,95 @@
+#include "cli/compare_command.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "asyncl_bench/arguments.hpp"
+#include "asyncl_bench/atomic_file.hpp"
+#include "asyncl_bench/build_info.hpp"
+#include "asyncl_bench/comparison.hpp"
+#include "asyncl_bench/registry.hpp"
+#include "asyncl_bench/report.hpp"
+#include "asyncl_bench/runner.hpp"
+
+namespace asyncl::bench::cli {
+
+CLI::App* setup_compare(CLI::App& app, CompareOptions& options) {
+  CLI::App* command = app.add_subcommand(
+      "compare",
+      "Run every benchmark for every named mode (default: leaky barrier) and the raw baselines "
+      "in one process with interleaved repetitions; print medians and ratios to the first mode; "
+      "write the JSON report and the HTML chart");
+  command->add_option("modes", options.modes, "Context modes to compare: leaky, barrier, shared");
+  command->add_option("--filter", options.filter,
+                      "Run only benchmarks whose name matches this regular expression");
+  command
+      ->add_option(
+          "--repetitions", options.repetitions,
+          "Repetitions of each benchmark (default " + std::to_string(kDefaultRepetitions) + ")")
+      ->check(CLI::Range(1, 1000));
+  command
+      ->add_option("--min-time", options.min_time_seconds,
+                   "Minimum time per repetition in seconds (Google Benchmark's default if unset)")
+      ->check(CLI::Validator(
+          [](const std::string& value) {
+            char* end = nullptr;
+            const double seconds = std::strtod(value.c_str(), &end);
+            const bool valid =
+                end != value.c_str() && *end == '\0' && std::isfinite(seconds) && seconds > 0;
+            return valid ? std::string() : "'" + value + "' is not a positive number of seconds";
+          },
+          "SECONDS"));
+  command->add_option("--json", options.json_path, "Where to write the JSON report")
+      ->capture_default_str();
+  command->add_option("--html", options.html_path, "Where to write the HTML page")
+      ->capture_default_str();
+  return command;
+}
+
+int run_compare(const CompareOptions& options) {
+  std::vector<std::string> modes;
+  std::vector<BenchmarkEntry> selected;
+  try {
+    modes = parse_modes(options.modes);
+    const auto filter = compile_filter(options.filter);
+    selected = select_benchmarks(registered_benchmarks(), modes, filter);
+    if (selected.empty()) {
+      throw UsageError("no benchmark matches --filter '" + options.filter.value_or("") + "'");
+    }
+    if (std::filesystem::absolute(options.json_path) ==
+        std::filesystem::absolute(options.html_path)) {
+      throw UsageError("--json and --html name the same file '" + options.json_path + "'");
+    }
+    ensure_writable(options.json_path);
+    ensure_writable(options.html_path);
+  } catch (const UsageError& error) {
+    std::cerr << "asyncl-bench: error: " << error.what() << '\n';
+    return 2;
+  }
+
+  if (build_info().checked) {
+    std::cerr << "asyncl-bench: warning: built with ASYNCL_CHECKED; the checks distort timings\n";
+  }
+
+  RunSettings settings;
+  if (options.repetitions > 0) settings.repetitions = options.repetitions;
+  settings.min_time_seconds = options.min_time_seconds;
+  try {
+    Json google_benchmark_report = run_benchmarks(selected, settings, std::cerr);
+    const Comparison comparison = compare_runs(google_benchmark_report, modes);
+    const Json report = make_report(std::move(google_benchmark_report), comparison);
+    const std::string html = render_html(comparison, report["context"]);
+    write_file_atomically(options.json_path, report.dump(2) + "\n");
+    write_file_atomically(options.html_path, html);
+    std::cout << render_table(comparison) << "\nwrote " << options.json_path << " and "
+              << options.html_path << '\n';
+    return comparison.failed.empty() ? 0 : 1;
+  } catch (const std::exception& error) {
+    std::cerr << "asyncl-bench: error: " << error.what() << '\n';
+    return 2;
+  }
+}
+
+}  // namespace asyncl::bench::cli

@@ -1,0 +1,66 @@
+// asyncl-verify: runs asyncl's scenarios and mutants under TSan, ASan and Relacy and writes
+// results/verify.json. Exit 0 when every scenario passes and every mutant is caught, 1 when
+// not, 2 for a usage or environment error (one line on stderr that says what to do).
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/list_command.hpp"
+#include "cli/merge_command.hpp"
+#include "cli/run_command.hpp"
+#include "verify/errors.hpp"
+#include "verify/version.hpp"
+
+namespace {
+
+int fail_with(std::string message) {
+  for (char& character : message) {
+    if (character == '\n') character = ' ';
+  }
+  std::cerr << "asyncl-verify: " << message << "\n";
+  return asyncl::verify::kExitUsageOrEnvironment;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace asyncl::verify;
+  CLI::App app{"asyncl-verify: runs asyncl's scenarios and mutants under TSan, ASan and Relacy",
+               "asyncl-verify"};
+  app.set_version_flag("--version", std::string("asyncl-verify ") + kVersion);
+  app.require_subcommand(1);
+
+  cli::ListOptions list_options;
+  cli::RunOptions run_options;
+  cli::MergeOptions merge_options;
+  const CLI::App* list = cli::setup_list_command(app, list_options);
+  const CLI::App* run = cli::setup_run_command(app, run_options);
+  const CLI::App* merge = cli::setup_merge_command(app, merge_options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
+  } catch (const CLI::ParseError& error) {
+    return fail_with(std::string(error.what()) + " (see asyncl-verify --help)");
+  }
+
+  try {
+    if (list->parsed()) return cli::run_list_command(list_options);
+    if (run->parsed()) return cli::run_run_command(run_options);
+    if (merge->parsed()) return cli::run_merge_command(merge_options);
+  } catch (const UsageError& error) {
+    return fail_with(error.what());
+  } catch (const EnvironmentError& error) {
+    return fail_with(error.what());
+  } catch (const std::exception& error) {
+    return fail_with(std::string("unexpected error: ") + error.what());
+  }
+  return fail_with("no subcommand (see asyncl-verify --help)");
+}

@@ -1,0 +1,134 @@
+// Tests verify/report.hpp: the JSON form against results/schema/verify.schema.json, reading it
+// back, the summary and the merge of shard reports.
+#include "verify/report.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/json_schema_validator.hpp"
+#include "tests/report_test_support.hpp"
+
+namespace asyncl::verify {
+namespace {
+
+using testing::load_verify_schema;
+using testing::mutant_record;
+using testing::sample_report;
+using testing::scenario_record;
+using testing::validate_json_schema;
+
+std::string joined(const std::vector<std::string>& errors) {
+  std::string text;
+  for (const std::string& error : errors) text += error + "\n";
+  return text;
+}
+
+TEST(Report, JsonFollowsTheSchema) {
+  const nlohmann::json json = to_json(sample_report());
+  const auto errors = validate_json_schema(load_verify_schema(), json);
+  EXPECT_TRUE(errors.empty()) << joined(errors);
+  EXPECT_EQ(json["schema"], "asyncl-verify/1");
+  for (const char* field : {"date", "host", "compiler", "compiler_version", "flags", "git_revision"}) {
+    EXPECT_TRUE(json["context"].contains(field)) << field;
+  }
+}
+
+TEST(Report, EmptyReportFollowsTheSchema) {
+  VerifyReport report;
+  report.context = testing::sample_context();
+  report.context.shard = "2/3";
+  report.summary = summarize(report.runs);
+  const auto errors = validate_json_schema(load_verify_schema(), to_json(report));
+  EXPECT_TRUE(errors.empty()) << joined(errors);
+}
+
+TEST(Report, SchemaRejectsBrokenRecords) {
+  const nlohmann::json schema = load_verify_schema();
+  nlohmann::json json = to_json(sample_report());
+  json["runs"][0]["verdict"] = "caught";  // a scenario cannot be caught
+  EXPECT_FALSE(validate_json_schema(schema, json).empty());
+  json = to_json(sample_report());
+  json["runs"][1].erase("expected_detection");  // a mutant must say what should catch it
+  EXPECT_FALSE(validate_json_schema(schema, json).empty());
+  json = to_json(sample_report());
+  json["context"]["date"] = "yesterday";
+  EXPECT_FALSE(validate_json_schema(schema, json).empty());
+  json = to_json(sample_report());
+  json["runs"][1]["reports"][0]["tool"] = "msan";
+  EXPECT_FALSE(validate_json_schema(schema, json).empty());
+  json = to_json(sample_report());
+  json.erase("summary");
+  EXPECT_FALSE(validate_json_schema(schema, json).empty());
+}
+
+TEST(Report, ReadsBackWhatItWrites) {
+  const VerifyReport report = sample_report();
+  EXPECT_EQ(report_from_json(nlohmann::json::parse(serialize(report))), report);
+}
+
+TEST(Report, ReadingNamesTheBadField) {
+  nlohmann::json json = to_json(sample_report());
+  json["runs"][2]["iterations"] = "many";
+  try {
+    report_from_json(json);
+    FAIL() << "accepted a string iteration count";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_STREQ(error.what(), "runs[2].iterations is not an integer");
+  }
+  json = to_json(sample_report());
+  json["schema"] = "asyncl-verify/0";
+  EXPECT_THROW(report_from_json(json), std::invalid_argument);
+}
+
+TEST(Report, SerializeSurvivesInvalidUtf8) {
+  VerifyReport report = sample_report();
+  report.runs[3].stderr_excerpt = std::string("bytes \xff\xfe from a crash");
+  const std::string text = serialize(report);
+  EXPECT_FALSE(nlohmann::json::parse(text).is_discarded());
+  EXPECT_EQ(text.back(), '\n');
+}
+
+TEST(Report, SummaryCountsEveryNonPassingVerdict) {
+  const std::vector<RunRecord> runs{
+      scenario_record(0, "tsan", "a"), scenario_record(1, "tsan", "b", Verdict::timeout),
+      scenario_record(2, "tsan", "c", Verdict::error), mutant_record(3, "tsan", "m"),
+      mutant_record(4, "tsan", "n", Verdict::missed), mutant_record(5, "tsan", "o", Verdict::timeout)};
+  const Summary summary = summarize(runs);
+  EXPECT_EQ(summary, (Summary{1, 2, 1, 2, false}));
+  EXPECT_TRUE(summarize({scenario_record(0, "tsan", "a"), mutant_record(1, "tsan", "m")}).ok);
+}
+
+TEST(Report, ContextJoinsFlavorFlagsInFlavorOrder) {
+  const ReportContext context = testing::sample_context();
+  EXPECT_EQ(context.compiler, "g++");
+  EXPECT_EQ(context.flags, "tsan: -O1 -g -fsanitize=thread,undefined | asan: -O1 -g -fsanitize=address,undefined");
+  EXPECT_EQ(context.build_type, "Debug");
+}
+
+TEST(Report, MergeOrdersByIndexAndRecomputesTheSummary) {
+  const VerifyReport full = sample_report();
+  VerifyReport first = full;
+  VerifyReport second = full;
+  first.context.shard = "1/2";
+  second.context.shard = "2/2";
+  first.runs = {full.runs[0], full.runs[2]};
+  second.runs = {full.runs[1], full.runs[3]};
+  first.summary = summarize(first.runs);
+  second.summary = summarize(second.runs);
+  const VerifyReport merged = merge_reports({second, first});
+  EXPECT_EQ(merged.runs, full.runs);
+  EXPECT_EQ(merged.summary, full.summary);
+  EXPECT_FALSE(merged.context.shard.has_value());
+}
+
+TEST(Report, MergeRefusesDuplicatesAndMixedRevisions) {
+  const VerifyReport full = sample_report();
+  EXPECT_THROW(merge_reports({full, full}), std::invalid_argument);
+  VerifyReport other = full;
+  other.runs.clear();
+  other.context.git_revision = "fedcba9876543210fedcba9876543210fedcba98";
+  EXPECT_THROW(merge_reports({full, other}), std::invalid_argument);
+  EXPECT_THROW(merge_reports({}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace asyncl::verify
