@@ -204,7 +204,9 @@ void TimerDriver::thread_main() {
     const auto now = TimerEntry::Clock::now();
     auto first = entries_.begin();
     if (first->first > now) {
-      cv_.wait_until(mutex_, first->first);
+      // A copy: the entry may be erased (its frame destroyed) while this thread waits.
+      const auto deadline = first->first;
+      cv_.wait_until(mutex_, deadline);
       continue;
     }
     // Woken under the mutex: an awaiter being destroyed unlinks itself under it first.
