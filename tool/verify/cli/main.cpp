@@ -1,12 +1,14 @@
 // asyncl-verify: runs asyncl's scenarios and mutants under TSan, ASan and Relacy and writes
-// results/verify.json. Exit 0 when every scenario passes and every mutant is caught, 1 when
-// not, 2 for a usage or environment error (one line on stderr that says what to do).
+// results/verify.json; `doctor` probes the machine's C++ compilers (results/doctor.json). Exit 0
+// when every scenario passes and every mutant is caught, 1 when not, 2 for a usage or
+// environment error (one line on stderr that says what to do).
 #include <exception>
 #include <iostream>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "cli/doctor_command.hpp"
 #include "cli/list_command.hpp"
 #include "cli/merge_command.hpp"
 #include "cli/run_command.hpp"
@@ -35,9 +37,11 @@ int main(int argc, char** argv) {
   cli::ListOptions list_options;
   cli::RunOptions run_options;
   cli::MergeOptions merge_options;
+  cli::DoctorOptions doctor_options;
   const CLI::App* list = cli::setup_list_command(app, list_options);
   const CLI::App* run = cli::setup_run_command(app, run_options);
   const CLI::App* merge = cli::setup_merge_command(app, merge_options);
+  const CLI::App* doctor = cli::setup_doctor_command(app, doctor_options);
 
   try {
     app.parse(argc, argv);
@@ -55,6 +59,7 @@ int main(int argc, char** argv) {
     if (list->parsed()) return cli::run_list_command(list_options);
     if (run->parsed()) return cli::run_run_command(run_options);
     if (merge->parsed()) return cli::run_merge_command(merge_options);
+    if (doctor->parsed()) return cli::run_doctor_command(doctor_options);
   } catch (const UsageError& error) {
     return fail_with(error.what());
   } catch (const EnvironmentError& error) {
