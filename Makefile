@@ -1,6 +1,8 @@
 # asyncl entry points. Each works on a fresh Debian 12 machine: `deps` installs what is missing.
 #
-#   make test     unit, compile-fail and install tests in the release, tsan and asan presets
+#   make test     unit, compile-fail and install tests in the release, tsan and asan presets,
+#                 and `workflow-check`
+#   make workflow-check  validates .github/workflows/verify.yml (ci/workflow-check/check.sh)
 #   make verify   the main job: build release + tsan + asan + relacy, run asyncl-verify
 #   make bench    build release, run asyncl-bench
 #   make clean    remove every build tree
@@ -24,7 +26,7 @@ CONFIGURE_TARGETS := $(addprefix configure-,$(PRESETS))
 BUILD_TARGETS := $(addprefix build-,$(PRESETS))
 TEST_TARGETS := $(addprefix test-,$(PRESETS))
 
-.PHONY: all deps test verify bench clean $(CONFIGURE_TARGETS) $(BUILD_TARGETS) $(TEST_TARGETS)
+.PHONY: all deps test verify bench clean workflow-check $(CONFIGURE_TARGETS) $(BUILD_TARGETS) $(TEST_TARGETS)
 
 all: test
 
@@ -40,7 +42,13 @@ $(BUILD_TARGETS): build-%: configure-%
 $(TEST_TARGETS): test-%: build-%
 	$(if $(filter $*,$(SANITIZER_PRESETS)),$(NO_ASLR)) ctest --preset $*
 
-test: $(addprefix test-,$(TEST_PRESETS))
+test: workflow-check $(addprefix test-,$(TEST_PRESETS))
+
+# The CI workflow, checked by two validators from npm (installed into ci/workflow-check/node_modules
+# by `npm ci` once), against a deliberately broken copy too. The same gate runs locally:
+# ci/gate.sh JOB (see .github/workflows/verify.yml).
+workflow-check: deps
+	ci/workflow-check/check.sh
 
 verify: $(addprefix build-,$(VERIFY_PRESETS))
 	mkdir -p results

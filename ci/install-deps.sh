@@ -26,6 +26,12 @@ for package in "${packages[@]}"; do
   fi
 done
 
+# Node.js and npm run the workflow validators (ci/workflow-check, part of `make test`). Looked up
+# as commands, not packages: a machine may have them from elsewhere (a nodejs package that bundles
+# npm, nvm), and Debian's npm package would then conflict with it.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all dependencies present"
   exit 0
