@@ -9,7 +9,8 @@
 //   Var<T>       rl::var<T>: plain shared data; every load() and store() is checked for races
 //   Mutex        rl::mutex (try_lock may fail spuriously, as the standard allows)
 //   LockGuard    scoped lock of a Mutex
-//   CondVar      rl::condition_variable (spurious wakeups; wait_until may time out at any time)
+//   CondVar      Relacy's condition variable (spurious wakeups unless a model turns them off
+//                with relacy_spurious_wakeups; wait_until may time out at any point)
 //   spin_pause() a scheduling point that tells Relacy the thread is spinning
 //
 // Every member takes a trailing CallSite argument defaulted to the caller's position, so the
@@ -67,13 +68,16 @@ class Atomic {
   /// Value-initialized like std::atomic<T>() in C++20 (a default rl::atomic is "uninitialized",
   /// and loading it fails the test).
   Atomic(CallSite site = CallSite::here()) { atomic_.store(T{}, rl::mo_relaxed, site.info()); }
-  Atomic(T value, CallSite site = CallSite::here()) { atomic_.store(value, rl::mo_relaxed, site.info()); }
+  Atomic(T value, CallSite site = CallSite::here()) {
+    atomic_.store(value, rl::mo_relaxed, site.info());
+  }
   Atomic(const Atomic&) = delete;
   Atomic& operator=(const Atomic&) = delete;
 
   bool is_lock_free() const noexcept { return true; }
 
-  T load(std::memory_order order = std::memory_order_seq_cst, CallSite site = CallSite::here()) const {
+  T load(std::memory_order order = std::memory_order_seq_cst,
+         CallSite site = CallSite::here()) const {
     return atomic_.load(to_relacy(order), site.info());
   }
   void store(T value, std::memory_order order = std::memory_order_seq_cst,
@@ -152,9 +156,11 @@ class Atomic {
   /// std::atomic::wait on Relacy's futex model (the one behind rl_futex): a waiter really
   /// blocks, so a missing notify is reported as a deadlock. Like the kernel futex it compares
   /// with the latest value and parks in one step; a plain load there could read a stale value
-  /// and park after the notify, a false deadlock. Caveat: a wake that unparks a waiter adds a
-  /// release->acquire edge the standard does not promise, so an ordering bug shows only in the
-  /// schedules where the waiter never parks (Relacy explores those too).
+  /// and park after the notify, a false deadlock. The park has no spurious wakeups: wait()
+  /// loops until the value changed, so they could not be seen by the caller, and Relacy's tree
+  /// searches would branch on one at every scheduling point. Caveat: a wake that unparks a
+  /// waiter adds a release->acquire edge the standard does not promise, so an ordering bug
+  /// shows only in the schedules where the waiter never parks (Relacy explores those too).
   void wait(T old, std::memory_order order = std::memory_order_seq_cst,
             CallSite site = CallSite::here()) const {
     const rl::debug_info info = site.info();
@@ -164,11 +170,12 @@ class Atomic {
       {
         rl::preemption_disabler no_preemption(context);
         T current = old;
-        if (!atomic_.compare_exchange_strong(current, old, rl::mo_relaxed, info, rl::mo_relaxed, info)) {
+        if (!atomic_.compare_exchange_strong(current, old, rl::mo_relaxed, info, rl::mo_relaxed,
+                                             info)) {
           continue;
         }
       }
-      atomic_.wait(context, false, ASYNCL_XSP, info);
+      atomic_.wait(context, false, false, info);
     }
   }
   void notify_one(CallSite site = CallSite::here()) { wake(1, site); }
@@ -239,15 +246,24 @@ class LockGuard {
   CallSite site_;
 };
 
+/// Whether a CondVar made from now on may wake spuriously, as the standard allows (default).
+/// A model may turn it off to keep a full or context-bounded search tractable: while a thread
+/// waits, those searches branch on a possible spurious wakeup at every scheduling point. Set
+/// by the model driver between simulations only.
+inline bool relacy_spurious_wakeups = true;
+
 class CondVar {
  public:
+  CondVar(CallSite site = CallSite::here()) { cv_.init(relacy_spurious_wakeups, site.info()); }
+  ~CondVar() { cv_.deinit(CallSite::here().info()); }
   CondVar(const CondVar&) = delete;
   CondVar& operator=(const CondVar&) = delete;
 
-  CondVar() { cv_.init(ASYNCL_XSP, rl::debug_info()); }
-  ~CondVar() { cv_.deinit(rl::debug_info()); }
-  /// Waits with `mutex` held by the caller; it is held again on return. Spurious wakeups happen.
-  void wait(Mutex& mutex, CallSite site = CallSite::here()) { cv_.wait(mutex.native(), false, site.info()); }
+  /// Waits with `mutex` held by the caller; it is held again on return. Spurious wakeups happen
+  /// (unless relacy_spurious_wakeups was false when the CondVar was made).
+  void wait(Mutex& mutex, CallSite site = CallSite::here()) {
+    cv_.wait(mutex.native(), false, site.info());
+  }
   /// Relacy has no clock: the wait may end by timeout at any point, which covers every deadline.
   template <class Clock, class Duration>
   void wait_until(Mutex& mutex, const std::chrono::time_point<Clock, Duration>&,

@@ -1,5 +1,5 @@
 #pragma once
-// asyncl/detail/relacy_prelude.hpp — includes Relacy so that ordinary C++ still compiles after it.
+// asyncl/detail/relacy_prelude.hpp — includes Relacy so that ordinary C++ compiles after it.
 //
 // Only for model-checking builds (ASYNCL_RELACY, scenarios/models). A Relacy translation unit
 // includes this first, directly or through atomics.hpp:
@@ -48,10 +48,12 @@
 #include <ostream>
 #include <streambuf>
 #include <string>
+#include <stdexcept>
 #include <string_view>
 #include <thread>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <relacy/relacy.hpp>
