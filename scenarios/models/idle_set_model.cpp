@@ -58,7 +58,7 @@ struct IdleWakeup : rl::test_suite<IdleWakeup<Expected>, 2, Expected> {
 std::vector<Model> idle_set_models() {
   return {
       entry<IdleWakeup<rl::test_result_success>>(
-          "idle-wakeup", "model", nullptr, "idle set (idle_set.hpp)",
+          "idle-wakeup", "scenario", nullptr, "idle set (idle_set.hpp)",
           "A task pushed while the only worker parks always wakes it", Mutation::none, true),
       entry<IdleWakeup<rl::test_result_deadlock>>(
           "lost-wakeup", "mutant", "idle-wakeup", "idle set: IdleSet::notify_one",

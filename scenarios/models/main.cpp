@@ -1,9 +1,14 @@
 // scenarios/models/main.cpp — asyncl-models: runs the Relacy models and mutants.
 //
 //   asyncl-models list                 JSON array: every model and mutant with its search
-//   asyncl-models run NAME [--fast]    one JSON line; exit 0 when Relacy's result is the
+//   asyncl-models check NAME [--fast]  one JSON line; exit 0 when Relacy's result is the
 //                                      expected one (success for a model, the declared failure
 //                                      for a mutant), 1 otherwise, 2 for a usage error
+//   asyncl-models run NAME [--fast] [--iterations N] [--seed S] [--mode M]
+//                                      the same line in the scenario contract asyncl-verify
+//                                      reads: exit 3 (verdict "fail", a "detection") when
+//                                      Relacy found an error, 0 when it found none; the
+//                                      scenario options are accepted and ignored
 //   asyncl-models run-all [--fast]     one line per entry; exit 0 only if every entry matched
 //
 // --fast is ctest's lighter search (context bound 1, 10,000 random iterations); without it the
@@ -81,14 +86,22 @@ void list(const std::vector<Model>& models) {
   std::printf("]\n");
 }
 
-bool run(const Model& m, bool fast) {
+struct RunResult {
+  bool as_expected;  // Relacy's result was the declared one
+  bool found;        // Relacy found an error
+};
+
+/// Runs one entry and prints its line. The line reports what Relacy found, in the scenario contract asyncl-verify reads: verdict
+/// "fail" and a "detection" when Relacy found an error, "pass" when it found none.
+RunResult run(const Model& m, bool fast) {
   const SearchSetting setting = asyncl::models::search_for(m.threads, fast);
   asyncl::detail::set_mutation(m.mutation);
   asyncl::detail::relacy_spurious_wakeups = m.spurious_wakeups;
   const Outcome outcome = m.run(setting);
   asyncl::detail::relacy_spurious_wakeups = true;
   asyncl::detail::set_mutation(asyncl::detail::Mutation::none);
-  std::string line = "{\"model\":" + quoted(m.name) + ",\"kind\":" + quoted(m.kind) +
+  const bool found = outcome.result != rl::test_result_success;
+  std::string line = "{\"scenario\":" + quoted(m.name) + ",\"kind\":" + quoted(m.kind) +
                      ",\"search\":\"" + search_name(setting.search) + "\",\"bound\":" +
                      (setting.search == Search::context_bound ? std::to_string(setting.bound)
                                                               : std::string("null")) +
@@ -98,11 +111,10 @@ bool run(const Model& m, bool fast) {
   std::snprintf(seconds, sizeof seconds, "%.3f", outcome.seconds);
   line += ",\"seconds\":" + std::string(seconds) + ",\"expected\":" +
           quoted(rl::test_result_str(m.expected)) + ",\"result\":" +
-          quoted(rl::test_result_str(outcome.result)) + ",\"verdict\":" +
-          (outcome.matched ? "\"pass\"" : "\"fail\"");
-  if (outcome.result != rl::test_result_success) {
-    line += ",\"detection\":" + quoted(detection(outcome.result).c_str());
-  }
+          quoted(rl::test_result_str(outcome.result)) +
+          ",\"as_expected\":" + (outcome.matched ? "true" : "false") +
+          ",\"verdict\":" + (found ? "\"fail\"" : "\"pass\"");
+  if (found) line += ",\"detection\":" + quoted(detection(outcome.result).c_str());
   std::printf("%s}\n", line.c_str());
   std::fflush(stdout);
   if (!outcome.matched) {
@@ -110,14 +122,15 @@ bool run(const Model& m, bool fast) {
                  rl::test_result_str(m.expected), rl::test_result_str(outcome.result),
                  asyncl::models::last_relacy_output());
   }
-  return outcome.matched;
+  return {outcome.matched, found};
 }
 
 int usage(const char* message) {
   std::fprintf(stderr,
                "asyncl-models: %s\n"
                "usage: asyncl-models list\n"
-               "       asyncl-models run NAME [--fast]\n"
+               "       asyncl-models run NAME [--fast] [--iterations N] [--seed S] [--mode M]\n"
+               "       asyncl-models check NAME [--fast]\n"
                "       asyncl-models run-all [--fast]\n",
                message);
   return kUsage;
@@ -134,22 +147,34 @@ int main(int argc, char** argv) {
     list(models);
     return 0;
   }
-  const int first_option = command == "run" ? 3 : 2;
+  const bool named = command == "run" || command == "check";
   bool fast = false;
-  for (int i = first_option; i < argc; ++i) {
-    if (std::string_view(argv[i]) != "--fast") return usage("unknown option");
-    fast = true;
+  for (int i = named ? 3 : 2; i < argc; ++i) {
+    const std::string_view option(argv[i]);
+    if (option == "--fast") {
+      fast = true;
+    } else if (command == "run" && (option == "--iterations" || option == "--seed" || option == "--mode") &&
+               i + 1 < argc) {
+      ++i;  // asyncl-verify passes these to every scenario binary; a model's search is its own.
+    } else {
+      return usage("unknown option");
+    }
   }
-  if (command == "run") {
-    if (argc < 3) return usage("run needs a model name");
+  if (named) {
+    if (argc < 3) return usage("run and check need a model name");
     for (const Model& m : models) {
-      if (m.name == std::string_view(argv[2])) return run(m, fast) ? 0 : 1;
+      if (m.name != std::string_view(argv[2])) continue;
+      const RunResult result = run(m, fast);
+      // check: exit 0 when Relacy's result was the declared one (ctest).
+      // run: the scenario contract asyncl-verify judges: 3 when Relacy found an error, else 0.
+      if (command == "check") return result.as_expected ? 0 : 1;
+      return result.found ? 3 : 0;
     }
     return usage("no model of that name (see `asyncl-models list`)");
   }
   if (command == "run-all") {
     bool all = true;
-    for (const Model& m : models) all = run(m, fast) && all;
+    for (const Model& m : models) all = run(m, fast).as_expected && all;
     return all ? 0 : 1;
   }
   return usage("unknown command");

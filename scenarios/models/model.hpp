@@ -44,7 +44,7 @@ struct Outcome {
 
 struct Model {
   const char* name;
-  const char* kind;        // "model" or "mutant"
+  const char* kind;        // "scenario" (a model of the correct code) or "mutant"
   const char* twin_of;     // the model a mutant breaks; nullptr for a model
   const char* attacks;     // the protocol step or rule it checks or breaks
   const char* description;

@@ -180,12 +180,12 @@ constexpr auto kDataRace = rl::test_result_data_race;
 std::vector<Model> shutdown_barrier_models() {
   return {
       entry<ShutdownRace<false, kSuccess>>(
-          "shutdown-race", "model", nullptr, "shutdown steps 2, 4, 5, 6",
+          "shutdown-race", "scenario", nullptr, "shutdown steps 2, 4, 5, 6",
           "A cancelled task whose frame writes into worker B's thread-local payload is destroyed "
           "by a worker (step 4) before the barrier (step 5) and B's teardown (step 6)",
           Mutation::none, false),
       entry<ShutdownRace<true, kSuccess>>(
-          "shutdown-race-blocking", "model", nullptr, "shutdown steps 2-6",
+          "shutdown-race-blocking", "scenario", nullptr, "shutdown steps 2-6",
           "As shutdown-race, with a blocking closure that pins the task and writes into B's "
           "payload; the last unpin hands the cancelled frame to a worker",
           Mutation::none, true),

@@ -145,7 +145,7 @@ struct Isolation : rl::test_suite<Isolation<Expected>, 2, Expected> {
 std::vector<Model> task_local_models() {
   return {
       entry<Isolation<rl::test_result_success>>(
-          "isolation", "model", nullptr, "task-local swap (promise_base.hpp)",
+          "isolation", "scenario", nullptr, "task-local swap (promise_base.hpp)",
           "Two tasks, one inside a task-local scope and one outside every scope, suspend and "
           "migrate between two threads; each sees only its own value after every resume",
           Mutation::none, true),

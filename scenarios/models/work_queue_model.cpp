@@ -89,7 +89,7 @@ struct Migration : rl::test_suite<Migration<Expected>, 2, Expected> {
 std::vector<Model> work_queue_models() {
   return {
       entry<Migration<rl::test_result_success>>(
-          "migration", "model", nullptr, "work queue; shutdown steps 4-6",
+          "migration", "scenario", nullptr, "work queue; shutdown steps 4-6",
           "A task holding a reference into worker O's thread-local payload is stolen and writes "
           "through it on the thief; O destroys the payload after the barrier",
           Mutation::none, true),
