@@ -14,7 +14,7 @@ PRESETS := release debug tsan asan relacy release-clang14 release-clang19
 TEST_PRESETS := release tsan asan
 VERIFY_PRESETS := release tsan asan relacy
 
-VERIFY_CMD ?= build/release/tool/verify/asyncl-verify run --json results/verify.json
+VERIFY_CMD ?= build/release/tool/verify/asyncl-verify run --flavor tsan,asan,relacy --json results/verify.json
 BENCH_CMD ?= build/release/tool/bench/asyncl-bench compare
 
 # g++ 12 TSan and clang 14 ASan can fail to start on kernels with high ASLR entropy (see
