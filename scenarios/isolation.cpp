@@ -48,23 +48,10 @@ struct Marker {
   std::atomic<long> uses{0};
 };
 
-constexpr auto MARKER_BARRIER =
-    asyncl::context<Marker, asyncl::mode::barrier>("ISOLATION_MARKER_BARRIER", [] { return Marker(); });
-constexpr auto MARKER_LEAKY =
-    asyncl::context<Marker, asyncl::mode::leaky>("ISOLATION_MARKER_LEAKY", [] { return Marker(); });
-constexpr auto MARKER_SHARED =
-    asyncl::context<Marker, asyncl::mode::shared>("ISOLATION_MARKER_SHARED", [] { return Marker(); });
-
+/// One key per mode (each specialisation is its own Context type, so its own per-thread slot).
 template <class Mode>
-constexpr auto marker_key() noexcept {
-  if constexpr (std::is_same_v<Mode, asyncl::mode::barrier>) {
-    return MARKER_BARRIER;
-  } else if constexpr (std::is_same_v<Mode, asyncl::mode::leaky>) {
-    return MARKER_LEAKY;
-  } else {
-    return MARKER_SHARED;
-  }
-}
+constexpr auto marker_key =
+    asyncl::context<Marker, Mode>("ISOLATION_MARKER", [] { return Marker(); });
 
 struct LeftScope : std::runtime_error {
   LeftScope() : std::runtime_error("leaving a nested scope by an exception") {}
@@ -172,7 +159,7 @@ template <class Mode>
 Task<void> interleaved(IsolationRun* run, int index, std::optional<long> value) {
   const std::string who = "task " + std::to_string(index);
   for (int round = 0; round < kRounds && !run->stopped(); ++round) {
-    run->record_object(&*marker_key<Mode>().local_ref());
+    run->record_object(&*marker_key<Mode>.local_ref());
     run->check_value(who, value);
     co_await yield_now();
     if (run->stopped()) break;

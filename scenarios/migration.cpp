@@ -107,23 +107,10 @@ ThreadRecords<const Located*>& located_objects(ModeName mode) {
 
 Located::Located(ModeName mode) : os_thread(os_thread_id()) { located_objects(mode).record(os_thread, this); }
 
-constexpr auto LOCATED_BARRIER = asyncl::context<Located, asyncl::mode::barrier>(
-    "MIGRATION_LOCATED_BARRIER", [] { return Located(ModeName::barrier); });
-constexpr auto LOCATED_LEAKY = asyncl::context<Located, asyncl::mode::leaky>(
-    "MIGRATION_LOCATED_LEAKY", [] { return Located(ModeName::leaky); });
-constexpr auto LOCATED_SHARED = asyncl::context<Located, asyncl::mode::shared>(
-    "MIGRATION_LOCATED_SHARED", [] { return Located(ModeName::shared); });
-
+/// One key per mode (each specialisation is its own Context type, so its own per-thread slot).
 template <class Mode>
-constexpr auto located_key() noexcept {
-  if constexpr (std::is_same_v<Mode, asyncl::mode::barrier>) {
-    return LOCATED_BARRIER;
-  } else if constexpr (std::is_same_v<Mode, asyncl::mode::leaky>) {
-    return LOCATED_LEAKY;
-  } else {
-    return LOCATED_SHARED;
-  }
-}
+constexpr auto located_key =
+    asyncl::context<Located, Mode>("MIGRATION_LOCATED", [] { return Located(mode_name_of<Mode>()); });
 
 static asyncl::TaskLocal<long> TASK_VALUE;
 
@@ -176,7 +163,7 @@ void check_resume(MigrationRun& run, const char* who, const Located* before_obje
              " on a thread that recorded itself as " + describe_worker(card->worker));
   }
   const Located* current =
-      run.variant.cache_tls_address_across_await ? before_object : &*located_key<Mode>().local_ref();
+      run.variant.cache_tls_address_across_await ? before_object : &*located_key<Mode>.local_ref();
   if (current->os_thread != here) {
     run.fail(std::string(who) + ": the calling thread's object is thread " + std::to_string(current->os_thread) +
              "'s, but thread " + std::to_string(here) + " is running (a thread-local address was kept "
@@ -193,7 +180,7 @@ void check_resume(MigrationRun& run, const char* who, const Located* before_obje
 /// A nested scope that moves to the other worker inside it.
 template <class Mode>
 Task<void> nested(MigrationRun* run, long value) {
-  const Located* const before_object = &*located_key<Mode>().local_ref();
+  const Located* const before_object = &*located_key<Mode>.local_ref();
   const bool moved = co_await move_to_another_worker();
   if (!moved) run->fail("a nested scope could not move to the other worker");
   check_resume<Mode>(*run, "a nested scope", before_object, value);
@@ -202,7 +189,7 @@ Task<void> nested(MigrationRun* run, long value) {
 
 template <class Mode>
 Task<void> migrator(MigrationRun* run, long value) {
-  constexpr auto key = located_key<Mode>();
+  constexpr auto key = located_key<Mode>;
   // Both workers record themselves and build their objects first.
   record_this_thread();
   (void)*key.local_ref();
@@ -254,7 +241,7 @@ Task<void> migrator(MigrationRun* run, long value) {
 template <class Mode>
 Task<void> companion(MigrationRun* run, long value) {
   for (int i = 0; i < kCompanionResumes; ++i) {
-    const Located* const before_object = &*located_key<Mode>().local_ref();
+    const Located* const before_object = &*located_key<Mode>.local_ref();
     co_await yield_now();
     check_resume<Mode>(*run, "a companion", before_object, value);
   }

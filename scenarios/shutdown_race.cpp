@@ -170,23 +170,10 @@ class Payload {
   PayloadCells* cells_;
 };
 
-constexpr auto PAYLOAD_BARRIER = asyncl::context<Payload, asyncl::mode::barrier>(
-    "SHUTDOWN_PAYLOAD_BARRIER", [] { return Payload(ModeName::barrier); });
-constexpr auto PAYLOAD_LEAKY = asyncl::context<Payload, asyncl::mode::leaky>(
-    "SHUTDOWN_PAYLOAD_LEAKY", [] { return Payload(ModeName::leaky); });
-constexpr auto PAYLOAD_SHARED = asyncl::context<Payload, asyncl::mode::shared>(
-    "SHUTDOWN_PAYLOAD_SHARED", [] { return Payload(ModeName::shared); });
-
+/// One key per mode (each specialisation is its own Context type, so its own per-thread slot).
 template <class Mode>
-constexpr auto payload_key() noexcept {
-  if constexpr (std::is_same_v<Mode, asyncl::mode::barrier>) {
-    return PAYLOAD_BARRIER;
-  } else if constexpr (std::is_same_v<Mode, asyncl::mode::leaky>) {
-    return PAYLOAD_LEAKY;
-  } else {
-    return PAYLOAD_SHARED;
-  }
-}
+constexpr auto payload_key =
+    asyncl::context<Payload, Mode>("SHUTDOWN_PAYLOAD", [] { return Payload(mode_name_of<Mode>()); });
 
 // ── One episode: a runtime, its holders, its shutdown ──────────────────────────────────────
 
@@ -292,16 +279,16 @@ Task<void> child(Episode* episode) {
 template <class Mode>
 Task<void> holder(Episode* episode, HolderKind kind, bool second_reference) {
   using Ref = LocalRef<Payload, Mode>;
-  Ref first = payload_key<Mode>().local_ref();
+  Ref first = payload_key<Mode>.local_ref();
   first->use();
   co_await yield_now();  // on a multi-thread runtime, maybe resumed by the other worker
   std::unique_ptr<Ref> second;
-  if (second_reference) second.reset(new Ref(payload_key<Mode>().local_ref()));
+  if (second_reference) second.reset(new Ref(payload_key<Mode>.local_ref()));
   // A reference into a blocking thread's object, made on that thread. The closure may refer
   // to the frame: the task is pinned until it returns.
   std::unique_ptr<Ref> blocking;
   co_await spawn_blocking([&blocking] {
-    blocking.reset(new Ref(payload_key<Mode>().local_ref()));
+    blocking.reset(new Ref(payload_key<Mode>.local_ref()));
     (*blocking)->use();
   });
   const FrameGuard<Mode> guard(*episode, first, second.get(), *blocking);
