@@ -26,8 +26,7 @@ class CurrentThreadScheduler final : public SchedulerBase {
   void drive_until(bool (*done)(void*), void* arg) override {
     ThreadContext& context = this_thread_context();
     const ThreadContext saved = context;
-    context.role = ThreadRole::owner;
-    context.runtime = this;
+    context.assign(ThreadRole::owner, this);
     while (!done(arg)) {
       if (TaskHeader* task = queue_.pop()) {
         run_task(task);
@@ -45,8 +44,7 @@ class CurrentThreadScheduler final : public SchedulerBase {
   void destroy_all_frames() override {
     ThreadContext& context = this_thread_context();
     const ThreadContext saved = context;
-    context.role = ThreadRole::owner;
-    context.runtime = this;
+    context.assign(ThreadRole::owner, this);
     while (!all_tasks_gone()) {
       if (TaskHeader* task = queue_.pop()) {
         run_task(task);

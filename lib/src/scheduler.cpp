@@ -42,10 +42,7 @@ namespace asyncl::detail {
 std::thread start_pool_thread(SchedulerBase& runtime, ThreadRole role, std::size_t index,
                               std::function<void()> body) {
   return std::thread([&runtime, role, index, body = std::move(body)] {
-    ThreadContext& context = this_thread_context();
-    context.role = role;
-    context.runtime = &runtime;
-    context.worker_index = index;
+    this_thread_context().assign(role, &runtime, index);
     body();
     this_thread_context() = ThreadContext{};
   });

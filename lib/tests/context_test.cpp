@@ -593,6 +593,34 @@ TEST(ContextMisuse, MultiThreadOwnerOutsideATaskIsNotAPoolThread) {
   EXPECT_THROW((void)BARRIER_INT.local_ref(), asyncl::ContextMisuse);
 }
 
+// Its pool threads may exit before its tasks are destroyed, so neither a worker nor a blocking
+// thread of it may make a barrier-mode reference.
+TEST(ContextMisuse, RuntimeWithoutTheBarrierRefusesBarrierReferences) {
+  Runtime rt = Runtime::Builder().worker_threads(1).barrier_protected(false).build();
+  const std::string on_worker = rt.block_on([]() -> Task<std::string> {
+    co_return co_await asyncl::spawn([]() -> Task<std::string> {
+      try {
+        (void)BARRIER_INT.local_ref();
+      } catch (const asyncl::ContextMisuse& e) {
+        co_return e.what();
+      }
+      co_return "";
+    }());
+  }());
+  EXPECT_NE(on_worker.find("barrier_protected(false)"), std::string::npos) << on_worker;
+  const bool on_blocking = rt.block_on([]() -> Task<bool> {
+    co_return co_await asyncl::spawn_blocking([] {
+      try {
+        (void)BARRIER_INT.local_ref();
+      } catch (const asyncl::ContextMisuse&) {
+        return true;
+      }
+      return false;
+    });
+  }());
+  EXPECT_TRUE(on_blocking);
+}
+
 TEST(ContextMisuse, CurrentThreadOwnerMayReferOnlyInsideBlockOn) {
   Runtime rt = Runtime::Builder().current_thread().build();
   const int value = rt.block_on([]() -> Task<int> {

@@ -36,7 +36,7 @@
 // member function cannot recover its own thread from a stale `this`. Whether a given literal
 // key goes stale depends on unrelated code in the same file (the TLS wrapper's inlining), so no
 // variant of it can be relied on. Here, nothing thread-local is evaluated where the user writes
-// `COUNTER`; only detail::tls_address() (detail/tls.hpp) computes the per-thread object, and
+// `COUNTER`; only detail::tls_address[es]() (detail/tls.hpp) computes the per-thread object, and
 // the same probe proved that form on g++ 12, clang 14, 16 and 19.
 //
 // Modes (all three can be used in one program):
@@ -252,13 +252,9 @@ class Context {
   [[nodiscard]] LocalRef<T, Mode> local_ref() const {
     using Target = typename LocalRef<T, Mode>::Target;
     if constexpr (Mode::kind == detail::ContextMode::barrier) {
-      detail::ThreadContext& thread = detail::this_thread_context();
-      if (!detail::barrier_refs_allowed(thread)) [[unlikely]] {
-        detail::throw_context_misuse(name_, thread);
-      }
-      // Keeps a blocking thread from leaving the pool on keep-alive before shutdown.
-      thread.barrier_refs_taken = true;
-      return LocalRef<T, Mode>(Target(Slot::object(), name_, thread.runtime));
+      const auto [object, thread] = Slot::object_for_ref();
+      if (object == nullptr) [[unlikely]] detail::throw_context_misuse(name_, *thread);
+      return LocalRef<T, Mode>(Target(object, name_, thread->runtime));
     } else {
       return LocalRef<T, Mode>(Target(Slot::object(), name_, nullptr));
     }

@@ -4,13 +4,14 @@
 //
 //   ContextSlot<T, Init, mode>  one `static inline thread_local` per key (the key's init lambda
 //                               type `Init` makes it unique), reached only through
-//                               tls_address(); object() returns the calling thread's object.
+//                               tls_address() (tls_addresses() in barrier mode); object()
+//                               returns the calling thread's object.
 //   RefTarget<T, mode>          what a LocalRef stores: a T* (barrier, leaky), plus the runtime's
 //                               generation and the key's name in checked barrier builds, or a
 //                               std::shared_ptr<T> (shared). Copyable, so the library can hand
 //                               it to a blocking closure; users never see it.
 //
-// Invariant: the address of a slot is computed only inside tls_address() and used at once, on
+// Invariant: the address of a slot is computed only inside tls_address[es]() and used at once, on
 // the thread that computed it, with no suspension in between. Nothing here reads `this` of a
 // key, so it does not matter where (or how often) the key object itself exists.
 
@@ -43,15 +44,25 @@ template <class T, class Init, ContextMode Mode>
 class ContextSlot;
 
 /// Barrier mode: T lives inline in the thread-local, constructed on the thread's first use.
+/// object_for_ref() is local_ref()'s whole thread-local work in one out-of-line call: it reads
+/// the thread's context, and only where a barrier-mode reference is allowed
+/// (ThreadContext::assign() says where) marks the thread and returns its object.
 template <class T, class Init>
 class ContextSlot<T, Init, ContextMode::barrier> {
  public:
-  static T* object() { return &tls_address(Access{})->value; }
+  /// {the calling thread's object, or null where a reference is not allowed; its context}.
+  static TlsPair<T, ThreadContext> object_for_ref() { return tls_addresses(Access{}); }
 
  private:
   static inline thread_local InitializedObject<T, Init> slot_;
   struct Access {
-    InitializedObject<T, Init>& operator()() const { return slot_; }
+    TlsPair<T, ThreadContext> operator()() const {
+      ThreadContext& thread = tls_thread_context;
+      if (!thread.barrier_refs_allowed) [[unlikely]] return {nullptr, &thread};
+      // Keeps a blocking thread from leaving the pool on keep-alive before shutdown.
+      thread.barrier_refs_taken = true;
+      return {&slot_.value, &thread};
+    }
   };
 };
 
@@ -168,14 +179,5 @@ class RefTarget<T, ContextMode::shared> {
  private:
   std::shared_ptr<T> object_;
 };
-
-/// Whether a barrier-mode reference may be made on `thread`: a pool thread of a barrier-protected
-/// runtime (its thread-locals are destroyed only after every task, shutdown steps 5 and 6) or
-/// the owner inside block_on (its thread-locals outlive a runtime destroyed on that thread).
-inline bool barrier_refs_allowed(const ThreadContext& thread) noexcept {
-  const bool pool_role = thread.role == ThreadRole::worker || thread.role == ThreadRole::blocking ||
-                         thread.role == ThreadRole::owner;
-  return pool_role && thread.runtime->barrier_protected();
-}
 
 }  // namespace asyncl::detail

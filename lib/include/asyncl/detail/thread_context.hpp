@@ -1,9 +1,11 @@
 #pragma once
 // asyncl/detail/thread_context.hpp — what the library knows about the calling thread.
 //
-// All of asyncl's own thread-local state is one ThreadContext per thread, reached only through
-// this_thread_context(). The runtime sets `role` when it creates a thread (never by guessing
-// from arrival order) and clears it when the thread leaves the pool.
+// All of asyncl's own thread-local state is one ThreadContext per thread, tls_thread_context,
+// reached only through this_thread_context() and, in a barrier-mode local_ref(), tls_addresses()
+// (detail/tls.hpp). The runtime gives a thread its role with assign() when it creates the
+// thread or enters block_on (never by guessing from arrival order), and resets the whole context
+// when the thread leaves the pool or block_on.
 
 #include <cstddef>
 #include <cstdint>
@@ -28,8 +30,19 @@ struct ThreadContext {
   std::size_t worker_index = 0;     // meaningful when role == worker
   TaskHeader* current_task = nullptr;  // the spawned task being resumed on this thread
   ScopeNode* scope = nullptr;       // task-local values visible to the code running now
+  // Whether a barrier-mode LocalRef may be made here: role is worker, blocking or owner, of a
+  // barrier-protected runtime (Context::local_ref(), context.hpp). Computed by assign(),
+  // so that local_ref() tests one byte instead of the role and then the runtime.
+  bool barrier_refs_allowed = false;
   bool barrier_refs_taken = false;  // a barrier-mode LocalRef to this thread's objects was made
+
+  /// Gives the thread `role` in `runtime`, and derives barrier_refs_allowed from both.
+  void assign(ThreadRole new_role, RuntimeCore* new_runtime, std::size_t index = 0) noexcept;
 };
+
+/// The thread-local itself: name it only inside an accessor given to tls_address() or
+/// tls_addresses(). constinit, so other files reach it without a TLS wrapper call.
+extern constinit thread_local ThreadContext tls_thread_context;
 
 /// The calling thread's context. Defined out of line (tls.hpp explains why): every call
 /// computes the address afresh, also in a coroutine resumed on another thread.

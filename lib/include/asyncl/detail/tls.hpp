@@ -15,8 +15,11 @@
 //   tls_address(access)   the generic form: `access` is a captureless callable that returns a
 //                         reference to the thread-local; each distinct `access` type is its own
 //                         out-of-line instantiation. Context<T, Mode> (context.hpp) uses it.
+//   tls_addresses(access)  the same for two thread-locals in one call: `access` returns a
+//                         TlsPair of their addresses (either may be null), each laundered. A
+//                         barrier-mode local_ref() reads the thread's context and its slot so.
 //
-// this_thread_context() (lib/src/thread_context.cpp) and Context<T, Mode> both use tls_address.
+// this_thread_context() (lib/src/thread_context.cpp) and Context<T, Mode> both use them.
 
 #include <memory>
 
@@ -37,6 +40,22 @@ ASYNCL_INTERNAL_TLS_NOINLINE auto* tls_address(Access access) noexcept(noexcept(
   auto* address = std::addressof(access());
   asm volatile("" : "+r"(address));
   return address;
+}
+
+/// Two thread-local addresses, computed in one call (returned in two registers).
+template <class First, class Second>
+struct TlsPair {
+  First* first;
+  Second* second;
+};
+
+/// tls_address for an `access` that returns TlsPair: the same three measures, on both pointers.
+template <class Access>
+ASYNCL_INTERNAL_TLS_NOINLINE auto tls_addresses(Access access) noexcept(noexcept(access())) {
+  asm volatile("" ::: "memory");
+  auto addresses = access();
+  asm volatile("" : "+r"(addresses.first), "+r"(addresses.second));
+  return addresses;
 }
 
 }  // namespace asyncl::detail
