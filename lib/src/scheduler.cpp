@@ -258,33 +258,20 @@ void SchedulerBase::retire(TaskHeader* task) {
 }
 
 void SchedulerBase::run_task(TaskHeader* task) {
-  switch (task->state.begin_run()) {
-    case TaskState::Run::skip:
-      return;
-    case TaskState::Run::destroy:
-      destroy_task(task, false);
-      return;
-    case TaskState::Run::resume:
-      break;
-  }
-  ThreadContext& context = this_thread_context();
-  context.current_task = task;
-  task->resume_point.resume();
-  context.current_task = nullptr;
-  if (task->root.done()) {
-    destroy_task(task, true);
-    return;
-  }
-  switch (task->state.end_run()) {
-    case TaskState::After::idle:
-      return;
-    case TaskState::After::reschedule:
-      schedule(task);
-      return;
-    case TaskState::After::destroy:
-      destroy_task(task, false);
-      return;
-  }
+  struct Runner {
+    SchedulerBase& scheduler;
+    TaskHeader* task;
+    bool resume() const {
+      ThreadContext& context = this_thread_context();
+      context.current_task = task;
+      task->resume_point.resume();
+      context.current_task = nullptr;
+      return task->root.done();
+    }
+    void reschedule() const { scheduler.schedule(task); }
+    void destroy(bool completed) const { scheduler.destroy_task(task, completed); }
+  };
+  run_once(task->state, Runner{*this, task});
 }
 
 void SchedulerBase::destroy_task(TaskHeader* task, bool completed) {

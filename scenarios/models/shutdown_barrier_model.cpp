@@ -1,5 +1,6 @@
 // scenarios/models/shutdown_barrier_model.cpp — the shutdown race, on the real ShutdownBarrier,
-// TaskState, Injector and IdleSet.
+// TaskState, Injector and IdleSet, with tasks run by the scheduler's own dispatch
+// (detail::run_once).
 //
 // The shutdown protocol is numbered at the top of lib/src/scheduler.cpp. What this checks:
 // a task's frame holds a reference (a LocalRef) into worker B's thread-local object and writes
@@ -133,28 +134,20 @@ struct ShutdownRace : rl::test_suite<ShutdownRace<Blocking, Expected>, Blocking 
     barrier.arrive_and_wait();
   }
 
-  /// SchedulerBase::run_task.
+  /// SchedulerBase::run_task: the library's own dispatch (detail::run_once). The model's
+  /// frames never complete; they suspend again or are destroyed.
   void run(Frame* task) {
-    switch (task->state.begin_run()) {
-      case TaskState::Run::skip:
-        return;
-      case TaskState::Run::destroy:
-        destroy(task);
-        return;
-      case TaskState::Run::resume:
-        break;
-    }
-    task->resume();
-    switch (task->state.end_run()) {
-      case TaskState::After::idle:
-        return;
-      case TaskState::After::reschedule:
-        schedule(task);
-        return;
-      case TaskState::After::destroy:
-        destroy(task);
-        return;
-    }
+    struct Runner {
+      ShutdownRace& model;
+      Frame* task;
+      bool resume() const {
+        task->resume();
+        return false;
+      }
+      void reschedule() const { model.schedule(task); }
+      void destroy(bool) const { model.destroy(task); }
+    };
+    detail::run_once(task->state, Runner{*this, task});
   }
 
   /// SchedulerBase::destroy_task: retire first (workers may now see no task left and leave

@@ -5,10 +5,10 @@
 // Worker O (thread 0) owns a LocalQueue and a thread-local payload; it pushes a task that holds
 // a reference (a LocalRef) into the payload and then pops from its own queue. Thief T
 // (thread 1) steals from O's queue into its own (LocalQueue::steal_into). Whoever takes the
-// task runs it (TaskState::begin_run) and the task writes through its reference; exactly one
-// of them does in every interleaving. Both then meet at the ShutdownBarrier (step 5), and only
-// then does O destroy its payload (step 6), writing it first (Relacy needs the write,
-// HAZARDS.md, "Relacy").
+// task runs it (detail::run_once, as SchedulerBase::run_task does) and the task writes through
+// its reference; exactly one of them does in every interleaving. Both then meet at the
+// ShutdownBarrier (step 5), and only then does O destroy its payload (step 6), writing it first
+// (Relacy needs the write, HAZARDS.md, "Relacy").
 //
 // Each thread runs a straight line of queue operations, without the scheduler's loop: a full
 // search of two threads is exhaustive only for a few dozen scheduling points (every lock,
@@ -75,12 +75,22 @@ struct Migration : rl::test_suite<Migration<Expected>, 2, Expected> {
     }
   }
 
-  /// SchedulerBase::run_task for a task that runs to completion.
+  /// SchedulerBase::run_task (detail::run_once) for a task that runs to completion: it is
+  /// never cancelled or woken, so it must be resumed once and then destroyed as completed.
   void run(Task* taken) {
-    const TaskState::Run begin = taken->state.begin_run();
-    RL_ASSERT(begin == TaskState::Run::resume);
-    taken->ref->store(taken->ref->load() + 1);
-    delete taken;
+    struct Runner {
+      Task* task;
+      bool resume() const {
+        task->ref->store(task->ref->load() + 1);
+        return true;
+      }
+      void reschedule() const { RL_ASSERT(false); }
+      void destroy(bool completed) const {
+        RL_ASSERT(completed);
+        delete task;
+      }
+    };
+    detail::run_once(taken->state, Runner{taken});
   }
 };
 

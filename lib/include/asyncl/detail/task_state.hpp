@@ -144,4 +144,39 @@ class TaskState {
   Atomic<std::uint32_t> word_{kScheduled};
 };
 
+/// One run of a popped task, as its TaskState decides: resume it, destroy it, or drop the run.
+/// SchedulerBase::run_task runs every task through this, and the Relacy shutdown model
+/// (scenarios/models) runs its frames through it too, so the model checks this dispatch.
+/// `runner` provides:
+///   bool resume()            resume the frame; true when the task has completed
+///   void reschedule()        push the task to a run queue again (it was woken while running)
+///   void destroy(bool done)  retire the task and destroy its frame (done: it completed)
+template <class Runner>
+void run_once(TaskState& state, Runner&& runner) {
+  switch (state.begin_run()) {
+    case TaskState::Run::skip:
+      return;
+    case TaskState::Run::destroy:
+      runner.destroy(false);
+      return;
+    case TaskState::Run::resume:
+      break;
+  }
+  // A completed task is destroyed without end_run: nothing can wake it any more.
+  if (runner.resume()) {
+    runner.destroy(true);
+    return;
+  }
+  switch (state.end_run()) {
+    case TaskState::After::idle:
+      return;
+    case TaskState::After::reschedule:
+      runner.reschedule();
+      return;
+    case TaskState::After::destroy:
+      runner.destroy(false);
+      return;
+  }
+}
+
 }  // namespace asyncl::detail
