@@ -17,7 +17,6 @@
 // turn a clear scenario assertion into a use-after-free somewhere else.
 
 #include <atomic>
-#include <chrono>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -32,12 +31,11 @@
 #include "asyncl/task.hpp"
 #include "asyncl/task_local.hpp"
 #include "isolation.hpp"
+#include "support/iterations.hpp"
 #include "support/threads.hpp"
 
 namespace asyncl::scenarios {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 static asyncl::TaskLocal<long> VALUE;
 
@@ -200,60 +198,44 @@ Task<void> spawn_all(IsolationRun* run, long base) {
 }
 
 struct ModeStats {
-  std::uint64_t iterations = 0;
   long checks = 0;
   long children = 0;
   std::size_t max_threads = 0;
-  double seconds = 0;
 
-  JsonObject json() const {
-    JsonObject object;
-    object.set("iterations", iterations);
+  void add_to(JsonObject& object) const {
     object.set("values_checked", checks);
     object.set("children", children);
     object.set("threads_with_objects", static_cast<std::uint64_t>(max_threads));
-    object.set("seconds_per_iteration", iterations == 0 ? 0.0 : seconds / static_cast<double>(iterations));
-    return object;
   }
 };
 
 }  // namespace
 
 void run_isolation(const RunRequest& request, Outcome& outcome) {
-  JsonObject modes;
-  for (const ModeName mode : request.modes) {
-    ModeStats stats;
-    for (std::uint64_t iteration = 1; iteration <= request.iterations && !outcome.failed(); ++iteration) {
-      const auto started = Clock::now();
-      const long base = static_cast<long>((request.seed * 7919 + iteration) % 100000) * 100 + 1;
-      // Current-thread first: there the interleaving of scoped and unscoped tasks is certain.
-      for (const bool multi_thread : {false, true}) {
-        IsolationRun run;
-        {
-          Runtime::Builder builder;
-          if (multi_thread) {
-            builder.multi_thread().worker_threads(2);
-          } else {
-            builder.current_thread();
-          }
-          Runtime runtime = builder.build();
-          with_mode(mode, [&](auto tag) { runtime.block_on(spawn_all<decltype(tag)>(&run, base)); });
+  run_iterations<ModeStats>(request, outcome, [&](ModeName mode, std::uint64_t iteration, ModeStats& stats) {
+    const long base = static_cast<long>((request.seed * 7919 + iteration) % 100000) * 100 + 1;
+    // Current-thread first: there the interleaving of scoped and unscoped tasks is certain.
+    for (const bool multi_thread : {false, true}) {
+      IsolationRun run;
+      {
+        Runtime::Builder builder;
+        if (multi_thread) {
+          builder.multi_thread().worker_threads(2);
+        } else {
+          builder.current_thread();
         }
-        run.check_objects_distinct();
-        stats.checks += run.checks();
-        stats.children += run.children();
-        stats.max_threads = std::max(stats.max_threads, run.threads_seen());
-        const char* flavor = multi_thread ? "multi_thread" : "current_thread";
-        for (const std::string& failure : run.failures()) outcome.fail(where(iteration, mode, flavor) + failure);
-        if (outcome.failed()) break;
+        Runtime runtime = builder.build();
+        with_mode(mode, [&](auto tag) { runtime.block_on(spawn_all<decltype(tag)>(&run, base)); });
       }
-      stats.seconds += std::chrono::duration<double>(Clock::now() - started).count();
-      ++stats.iterations;
+      run.check_objects_distinct();
+      stats.checks += run.checks();
+      stats.children += run.children();
+      stats.max_threads = std::max(stats.max_threads, run.threads_seen());
+      const char* flavor = multi_thread ? "multi_thread" : "current_thread";
+      for (const std::string& failure : run.failures()) outcome.fail(where(iteration, mode, flavor) + failure);
+      if (outcome.failed()) break;
     }
-    modes.set(to_string(mode), stats.json());
-    if (outcome.failed()) break;
-  }
-  outcome.detail().set("modes", modes);
+  });
 }
 
 namespace {

@@ -20,7 +20,6 @@
 #include "migration.hpp"
 
 #include <atomic>
-#include <chrono>
 #include <cstddef>
 #include <map>
 #include <mutex>
@@ -34,12 +33,11 @@
 #include "asyncl/task.hpp"
 #include "asyncl/task_local.hpp"
 #include "support/migration.hpp"
+#include "support/iterations.hpp"
 #include "support/threads.hpp"
 
 namespace asyncl::scenarios {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 /// What a thread says about itself, in plain (non-coroutine) code on that thread.
 struct ThreadCard {
@@ -258,51 +256,35 @@ Task<void> run_tasks(MigrationRun* run, long base) {
 }
 
 struct ModeStats {
-  std::uint64_t iterations = 0;
   long resumes = 0;
   long forced_moves = 0;
   long resumed_elsewhere = 0;
   long nested_scopes = 0;
-  double seconds = 0;
 
-  JsonObject json() const {
-    JsonObject object;
-    object.set("iterations", iterations);
+  void add_to(JsonObject& object) const {
     object.set("resumes_checked", resumes);
     object.set("forced_moves", forced_moves);
     object.set("migrator_resumes_off_creator", resumed_elsewhere);
     object.set("nested_scopes", nested_scopes);
-    object.set("seconds_per_iteration", iterations == 0 ? 0.0 : seconds / static_cast<double>(iterations));
-    return object;
   }
 };
 
 }  // namespace
 
 void run_migration(const RunRequest& request, Outcome& outcome, const MigrationVariant& variant) {
-  JsonObject modes;
-  for (const ModeName mode : request.modes) {
-    ModeStats stats;
-    for (std::uint64_t iteration = 1; iteration <= request.iterations && !outcome.failed(); ++iteration) {
-      const auto started = Clock::now();
-      MigrationRun run(variant, mode);
-      const long base = static_cast<long>((request.seed + iteration) % 1000) * 10;
-      {
-        Runtime runtime = Runtime::Builder().worker_threads(2).build();
-        with_mode(mode, [&](auto tag) { runtime.block_on(run_tasks<decltype(tag)>(&run, base)); });
-      }
-      stats.resumes += run.resumes.load();
-      stats.forced_moves += run.forced_moves.load();
-      stats.resumed_elsewhere += run.resumed_elsewhere.load();
-      stats.nested_scopes += run.nested_scopes.load();
-      for (const std::string& failure : run.failures()) outcome.fail(where(iteration, mode, "multi_thread") + failure);
-      stats.seconds += std::chrono::duration<double>(Clock::now() - started).count();
-      ++stats.iterations;
+  run_iterations<ModeStats>(request, outcome, [&](ModeName mode, std::uint64_t iteration, ModeStats& stats) {
+    MigrationRun run(variant, mode);
+    const long base = static_cast<long>((request.seed + iteration) % 1000) * 10;
+    {
+      Runtime runtime = Runtime::Builder().worker_threads(2).build();
+      with_mode(mode, [&](auto tag) { runtime.block_on(run_tasks<decltype(tag)>(&run, base)); });
     }
-    modes.set(to_string(mode), stats.json());
-    if (outcome.failed()) break;
-  }
-  outcome.detail().set("modes", modes);
+    stats.resumes += run.resumes.load();
+    stats.forced_moves += run.forced_moves.load();
+    stats.resumed_elsewhere += run.resumed_elsewhere.load();
+    stats.nested_scopes += run.nested_scopes.load();
+    for (const std::string& failure : run.failures()) outcome.fail(where(iteration, mode, "multi_thread") + failure);
+  });
 }
 
 namespace {

@@ -62,6 +62,7 @@
 #include "asyncl/runtime.hpp"
 #include "asyncl/sync.hpp"
 #include "asyncl/task.hpp"
+#include "support/iterations.hpp"
 #include "support/threads.hpp"
 
 namespace asyncl::scenarios {
@@ -441,20 +442,14 @@ struct ModeStats {
   long children = 0;
   long closures = 0;
   long payloads_destroyed = 0;
-  double seconds = 0;
-  std::uint64_t iterations = 0;
 
-  JsonObject json() const {
-    JsonObject object;
-    object.set("iterations", iterations);
+  void add_to(JsonObject& object) const {
     object.set("episodes", episodes);
     object.set("frames_destroyed", frames);
     object.set("yield_ticks", ticks);
     object.set("children_ran", children);
     object.set("blocking_closures", closures);
     object.set("payloads_destroyed", payloads_destroyed);
-    object.set("seconds_per_iteration", iterations == 0 ? 0.0 : seconds / static_cast<double>(iterations));
-    return object;
   }
 };
 
@@ -462,33 +457,23 @@ struct ModeStats {
 
 void run_shutdown_race(const RunRequest& request, Outcome& outcome, const ShutdownAdversary& adversary) {
   const long owner_thread = os_thread_id();
-  JsonObject modes;
-  for (const ModeName mode : request.modes) {
-    ModeStats stats;
-    for (std::uint64_t iteration = 1; iteration <= request.iterations && !outcome.failed(); ++iteration) {
-      const auto started = Clock::now();
-      SeededRandom random(request.seed, iteration * 4 + static_cast<std::uint64_t>(mode));
-      for (const bool multi_thread : {true, false}) {
-        const EpisodePlan plan = make_plan(random, multi_thread);
-        const EpisodeResult result = with_mode(mode, [&](auto tag) {
-          return run_episode<decltype(tag)>(plan, random, adversary, owner_thread);
-        });
-        ++stats.episodes;
-        stats.frames += result.frames;
-        stats.ticks += result.ticks;
-        stats.children += result.children;
-        stats.closures += result.closures;
-        stats.payloads_destroyed += result.payloads_destroyed;
-        for (const std::string& failure : result.failures) outcome.fail(where(iteration, mode, plan.flavor()) + failure);
-        if (outcome.failed()) break;
-      }
-      stats.seconds += std::chrono::duration<double>(Clock::now() - started).count();
-      ++stats.iterations;
+  run_iterations<ModeStats>(request, outcome, [&](ModeName mode, std::uint64_t iteration, ModeStats& stats) {
+    SeededRandom random(request.seed, iteration * 4 + static_cast<std::uint64_t>(mode));
+    for (const bool multi_thread : {true, false}) {
+      const EpisodePlan plan = make_plan(random, multi_thread);
+      const EpisodeResult result = with_mode(mode, [&](auto tag) {
+        return run_episode<decltype(tag)>(plan, random, adversary, owner_thread);
+      });
+      ++stats.episodes;
+      stats.frames += result.frames;
+      stats.ticks += result.ticks;
+      stats.children += result.children;
+      stats.closures += result.closures;
+      stats.payloads_destroyed += result.payloads_destroyed;
+      for (const std::string& failure : result.failures) outcome.fail(where(iteration, mode, plan.flavor()) + failure);
+      if (outcome.failed()) break;
     }
-    modes.set(to_string(mode), stats.json());
-    if (outcome.failed()) break;
-  }
-  outcome.detail().set("modes", modes);
+  });
 }
 
 namespace {
