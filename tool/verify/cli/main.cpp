@@ -43,6 +43,18 @@ int main(int argc, char** argv) {
   const CLI::App* merge = cli::setup_merge_command(app, merge_options);
   const CLI::App* doctor = cli::setup_doctor_command(app, doctor_options);
 
+  // CLI11 would call an unknown command "A subcommand is required"; name it instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string command = argv[1];
+    bool known = false;
+    for (const CLI::App* subcommand : {list, run, merge, doctor}) {
+      known = known || command == subcommand->get_name();
+    }
+    if (!known) {
+      return fail_with("unknown command '" + command +
+                       "'; the commands are list, run, merge and doctor (see asyncl-verify --help)");
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
