@@ -14,14 +14,12 @@
 #include "cli/run_command.hpp"
 #include "verify/errors.hpp"
 #include "verify/version.hpp"
+#include "cli_parse.hpp"
 
 namespace {
 
-int fail_with(std::string message) {
-  for (char& character : message) {
-    if (character == '\n') character = ' ';
-  }
-  std::cerr << "asyncl-verify: " << message << "\n";
+int fail_with(const std::string& message) {
+  std::cerr << "asyncl-verify: " << asyncl::tool::one_line(message) << "\n";
   return asyncl::verify::kExitUsageOrEnvironment;
 }
 
@@ -43,28 +41,8 @@ int main(int argc, char** argv) {
   const CLI::App* merge = cli::setup_merge_command(app, merge_options);
   const CLI::App* doctor = cli::setup_doctor_command(app, doctor_options);
 
-  // CLI11 would call an unknown command "A subcommand is required"; name it instead.
-  if (argc > 1 && argv[1][0] != '-') {
-    const std::string command = argv[1];
-    bool known = false;
-    for (const CLI::App* subcommand : {list, run, merge, doctor}) {
-      known = known || command == subcommand->get_name();
-    }
-    if (!known) {
-      return fail_with("unknown command '" + command +
-                       "'; the commands are list, run, merge and doctor (see asyncl-verify --help)");
-    }
-  }
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& help) {
-    return app.exit(help);
-  } catch (const CLI::CallForAllHelp& help) {
-    return app.exit(help);
-  } catch (const CLI::CallForVersion& version) {
-    return app.exit(version);
-  } catch (const CLI::ParseError& error) {
-    return fail_with(std::string(error.what()) + " (see asyncl-verify --help)");
+  if (const auto exit_code = asyncl::tool::parse_command_line(app, argc, argv, "asyncl-verify: ")) {
+    return *exit_code;
   }
 
   try {
