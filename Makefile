@@ -18,7 +18,7 @@ VERIFY_CMD ?= build/release/tool/verify/asyncl-verify run --flavor tsan,asan,rel
 BENCH_CMD ?= build/release/tool/bench/asyncl-bench compare
 
 # g++ 12 TSan and clang 14 ASan can fail to start on kernels with high ASLR entropy (see
-# HAZARDS.md); sanitizer runs go through `setarch -R` (ASLR off) wherever the kernel allows it.
+# docs/hazards.md); sanitizer runs go through `setarch -R` (ASLR off) wherever the kernel allows it.
 NO_ASLR := $(shell setarch "$$(uname -m)" -R true >/dev/null 2>&1 && echo setarch "$$(uname -m)" -R)
 SANITIZER_PRESETS := tsan asan
 

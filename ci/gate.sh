@@ -28,7 +28,7 @@
 #                    tsan and asan: first lower the kernel's vm.mmap_rnd_bits to this (needs
 #                    root; the workflow sets it in its privileged containers). Never done unless
 #                    asked. Independently, these jobs run under `setarch -R` (no ASLR for the
-#                    process tree) wherever the kernel allows it. See HAZARDS.md.
+#                    process tree) wherever the kernel allows it. See docs/hazards.md.
 #
 # Exit codes: those of the failing command (asyncl-verify: 1 = a scenario failed or a mutant
 # survived, 2 = usage or environment); 2 for a usage error of this script.

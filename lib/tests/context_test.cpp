@@ -46,7 +46,7 @@ static_assert(sizeof(LocalRef<int, mode::barrier>) == sizeof(int*));
 
 /// The calling thread's id, read in a plain function that is never inlined and not pure: a
 /// coroutine body must not read std::this_thread::get_id() itself (clang 14 reuses it after a
-/// resume on another thread, see HAZARDS.md).
+/// resume on another thread, see docs/hazards.md).
 [[gnu::noinline]] std::thread::id current_thread_id() {
   asm volatile("" ::: "memory");
   return std::this_thread::get_id();

@@ -444,7 +444,7 @@ TEST(TaskLocal, ScopeTaskDestroyedBeforeItStartedReleasesItsValue) {
 
 // ── Threads ───────────────────────────────────────────────────────────────────────────────────
 
-// The calling thread's id, computed afresh after a resume on another thread (HAZARDS.md: clang
+// The calling thread's id, computed afresh after a resume on another thread (docs/hazards.md: clang
 // 14 may reuse get_id() read before a suspension).
 [[gnu::noinline]] std::thread::id current_thread_id() {
   asm volatile("" : : : "memory");

@@ -8,7 +8,7 @@
 // destroys the frame (step 4), every thread meets at the ShutdownBarrier (step 5), and only
 // then does B destroy its thread-local object (step 6). The payload is heap data (an rl::var),
 // and B writes it just before deleting it: Relacy does not order a destruction against earlier
-// accesses by itself (HAZARDS.md, "Relacy").
+// accesses by itself (docs/hazards.md, "Relacy").
 //
 // The workers run MultiThreadScheduler::worker_main's loop: take a task from the Injector, or
 // park in the IdleSet until a push or the last retirement closes it. The worker that retires

@@ -8,7 +8,7 @@
 // task runs it (detail::run_once, as SchedulerBase::run_task does) and the task writes through
 // its reference; exactly one of them does in every interleaving. Both then meet at the
 // ShutdownBarrier (step 5), and only then does O destroy its payload (step 6), writing it first
-// (Relacy needs the write, HAZARDS.md, "Relacy").
+// (Relacy needs the write, docs/hazards.md, "Relacy").
 //
 // Each thread runs a straight line of queue operations, without the scheduler's loop: a full
 // search of two threads is exhaustive only for a few dozen scheduling points (every lock,

@@ -19,7 +19,7 @@
 // may move to another worker at every suspension. current_thread() runs tasks only on the
 // thread inside block_on.
 //
-// Shutdown (the destructor; the numbered protocol is in lib/src/runtime_core.cpp): new spawns
+// Shutdown (the destructor; the numbered protocol is in lib/src/scheduler.cpp): new spawns
 // are rejected; every task frame that has not completed is destroyed on a pool thread (the
 // owner thread for current_thread), while every pool thread's thread-local objects are alive;
 // queued blocking closures are dropped and running ones finish; then all pool threads meet at a

@@ -57,7 +57,7 @@ class PromiseBase;
 /// Wraps one awaiter: leaves the scope before suspending, enters the frame's on resume.
 /// `Inner` is a reference for awaiters the co_await expression keeps alive, a value for
 /// awaiters produced by operator co_await. It has a constructor: g++ 12 destroys some
-/// brace-initialised temporary awaiters twice (HAZARDS.md).
+/// brace-initialised temporary awaiters twice (docs/hazards.md).
 template <class Inner>
 class ScopedAwaiter {
  public:

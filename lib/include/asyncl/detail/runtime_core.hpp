@@ -1,7 +1,7 @@
 #pragma once
 // asyncl/detail/runtime_core.hpp — the part of the runtime that templates in public headers
 // call into: admitting and scheduling tasks, the blocking pool, the timer.
-// Implemented in lib/src/ (runtime_core.cpp holds the shutdown protocol).
+// Implemented in lib/src/ (scheduler.cpp holds the shutdown protocol).
 
 #include <chrono>
 #include <cstddef>

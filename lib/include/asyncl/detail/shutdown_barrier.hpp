@@ -2,8 +2,8 @@
 // asyncl/detail/shutdown_barrier.hpp — where every pool thread meets before it may exit.
 //
 // ShutdownBarrier(n): each of n threads calls arrive_and_wait() once; none returns before all
-// n have arrived. It is step 5 of the shutdown protocol (runtime.cpp): after it, a pool thread
-// returns from its thread function and its thread-local objects are destroyed.
+// n have arrived. It is step 5 of the shutdown protocol (lib/src/scheduler.cpp): after it, a
+// pool thread returns from its thread function and its thread-local objects are destroyed.
 //
 // Memory ordering: everything a thread did before arriving (destroying task frames, writing
 // through LocalRefs into other threads' thread-local objects) happens before anything any
@@ -11,7 +11,7 @@
 // arrive (release, on an RMW of `remaining_`) -> the last arrival's RMW reads the final value
 // of that release sequence (acquire) -> its store to `open_` (release) -> each waiter's load
 // of `open_` (acquire). The orders sit on the atomics themselves, not on standalone fences,
-// because ThreadSanitizer understands the former and misreports the latter (HAZARDS.md).
+// because ThreadSanitizer understands the former and misreports the latter (docs/hazards.md).
 
 #include <cstdint>
 

@@ -12,7 +12,7 @@
 //   kNotified   woken while running; the worker re-queues it when resume() returns. This is why
 //               no other thread ever resumes a frame that is still executing an await_suspend:
 //               the wake is deferred to the runner (clang 14 may touch the frame after
-//               await_suspend published it, LLVM 56301; see HAZARDS.md).
+//               await_suspend published it, LLVM 56301; see docs/hazards.md).
 //   kCancelled  abort() or shutdown asked for the frame to be destroyed instead of resumed.
 //   pins        (bits 8 and up) blocking closures submitted by the task that have not finished;
 //               they may refer to the frame, so a cancelled frame is destroyed only at zero pins.
