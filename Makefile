@@ -1,8 +1,9 @@
 # asyncl entry points. Each works on a fresh Debian 12 machine: `deps` installs what is missing.
 #
-#   make test     unit, compile-fail and install tests in the release, tsan and asan presets,
-#                 and `workflow-check`
-#   make workflow-check  validates .github/workflows/verify.yml (ci/workflow-check/check.sh)
+#   make test     unit, compile-fail and install tests in the release, tsan and asan presets
+#                 (C++ only: no Node.js, no network)
+#   make workflow-check  validates .github/workflows/verify.yml (ci/workflow-check/check.sh;
+#                 needs Node.js and npm, installed by `make deps-workflow-check`)
 #   make verify   the main job: build release + tsan + asan + relacy, run asyncl-verify
 #   make bench    build release, run asyncl-bench
 #   make clean    remove every build tree
@@ -26,12 +27,15 @@ CONFIGURE_TARGETS := $(addprefix configure-,$(PRESETS))
 BUILD_TARGETS := $(addprefix build-,$(PRESETS))
 TEST_TARGETS := $(addprefix test-,$(PRESETS))
 
-.PHONY: all deps test verify bench clean workflow-check $(CONFIGURE_TARGETS) $(BUILD_TARGETS) $(TEST_TARGETS)
+.PHONY: all deps deps-workflow-check test verify bench clean workflow-check $(CONFIGURE_TARGETS) $(BUILD_TARGETS) $(TEST_TARGETS)
 
 all: test
 
 deps:
-	ci/install-deps.sh
+	ci/install-deps.sh cpp
+
+deps-workflow-check:
+	ci/install-deps.sh workflow-check
 
 $(CONFIGURE_TARGETS): configure-%: deps
 	cmake --preset $*
@@ -42,12 +46,13 @@ $(BUILD_TARGETS): build-%: configure-%
 $(TEST_TARGETS): test-%: build-%
 	$(if $(filter $*,$(SANITIZER_PRESETS)),$(NO_ASLR)) ctest --preset $*
 
-test: workflow-check $(addprefix test-,$(TEST_PRESETS))
+test: $(addprefix test-,$(TEST_PRESETS))
 
 # The CI workflow, checked by two validators from npm (installed into ci/workflow-check/node_modules
-# by `npm ci` once), against a deliberately broken copy too. The same gate runs locally:
-# ci/gate.sh JOB (see .github/workflows/verify.yml).
-workflow-check: deps
+# by `npm ci` once), against a deliberately broken copy too. Not part of `make test`: .ci/run and
+# the workflow's workflow-check job run it. The same gate runs locally: ci/gate.sh JOB (see
+# .github/workflows/verify.yml).
+workflow-check: deps-workflow-check
 	ci/workflow-check/check.sh
 
 verify: $(addprefix build-,$(VERIFY_PRESETS))

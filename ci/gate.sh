@@ -17,6 +17,8 @@
 #                               the toolchain probe with COMPILER, or with every g++ and clang++
 #                               on PATH
 #   bench [-- ARGS]             asyncl-bench compare --json results/bench.json --html results/bench.html
+#   workflow-check              the workflow validators (make workflow-check: Node.js and npm,
+#                               installed by ci/install-deps.sh workflow-check)
 #   merge [FLAVOR [COMPILER]]   asyncl-verify merge of the shard reports
 #                               results/verify-FLAVOR[-COMPILER]-shard-*-of-N.json (every shard of
 #                               1..N must be there) into results/verify.json
@@ -38,7 +40,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 JOBS=${JOBS:-2}
 RESULTS=results
-USAGE="usage: ci/gate.sh unit [COMPILER] | tsan [COMPILER] [-- ARGS] | asan [COMPILER] [-- ARGS] | relacy [-- ARGS] | doctor [COMPILER] [-- ARGS] | bench [-- ARGS] | merge [FLAVOR [COMPILER]]  (env SHARD=I/N, JOBS=N)"
+USAGE="usage: ci/gate.sh unit [COMPILER] | tsan [COMPILER] [-- ARGS] | asan [COMPILER] [-- ARGS] | relacy [-- ARGS] | doctor [COMPILER] [-- ARGS] | bench [-- ARGS] | merge [FLAVOR [COMPILER]] | workflow-check  (env SHARD=I/N, JOBS=N)"
 
 usage() {
   [[ $# -gt 0 ]] && echo "gate: $*" >&2
@@ -297,6 +299,12 @@ job_merge() {
   run "$VERIFY" merge "${files[@]}" --json "$RESULTS/verify.json"
 }
 
+job_workflow_check() {
+  [[ $# -eq 0 ]] || usage "workflow-check takes no arguments"
+  run ci/install-deps.sh workflow-check
+  run ci/workflow-check/check.sh
+}
+
 [[ $# -ge 1 ]] || usage
 [[ -z "${ASYNCL_MMAP_RND_BITS:-}" || "$ASYNCL_MMAP_RND_BITS" =~ ^[0-9]+$ ]] ||
   usage "ASYNCL_MMAP_RND_BITS must be a number, not '$ASYNCL_MMAP_RND_BITS'"
@@ -308,6 +316,7 @@ case "$job" in
   doctor) job_doctor "$@" ;;
   bench) job_bench "$@" ;;
   merge) job_merge "$@" ;;
+  workflow-check) job_workflow_check "$@" ;;
   -h | --help | help)
     echo "$USAGE"
     exit 0
