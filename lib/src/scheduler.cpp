@@ -2,7 +2,7 @@
 //
 // ── Shutdown protocol ─────────────────────────────────────────────────────────────────────────
 // Runs on the owner thread in ~Runtime (SchedulerBase::shutdown). Scenarios, models and mutants
-// cite these steps by number.
+// cite these steps by number, through detail::ShutdownStep (asyncl/detail/shutdown_steps.hpp).
 //
 //  1. Close.  The registry stops admitting tasks: a spawn from now on (from a task, a destructor
 //     run by step 4, a blocking closure, another thread) gets a JoinHandle whose outcome is

@@ -6,8 +6,8 @@
 // (the tsan, asan and relacy presets); in every other build `mutated(...)` is the constant false
 // and the broken paths are removed by the compiler, so the library users link has none of them.
 //
-// Each mutation names the step of the shutdown protocol (numbered in lib/src/scheduler.cpp) or
-// the rule it breaks.
+// Each mutation names the step of the shutdown protocol it breaks (detail::ShutdownStep,
+// asyncl/detail/shutdown_steps.hpp; numbered in lib/src/scheduler.cpp) or the rule it breaks.
 
 #include <cstdint>
 
@@ -15,12 +15,12 @@ namespace asyncl::detail {
 
 enum class Mutation : std::uint8_t {
   none,
-  skip_barrier_wait,         // shutdown step 5: threads leave without waiting for each other
-  relaxed_barrier,           // shutdown step 5: the barrier's atomics use relaxed ordering
-  tls_before_tasks,          // shutdown step 6 before step 4: pool threads exit, frames later
+  skip_barrier_wait,         // step 5, rendezvous: threads leave without waiting for each other
+  relaxed_barrier,           // step 5, rendezvous: the barrier's atomics use relaxed ordering
+  tls_before_tasks,          // step 6, thread_return, before step 4: threads exit, frames later
   task_local_not_restored,   // task-local scope left set after a suspend, not reset on resume
-  frame_destroyed_twice,     // shutdown step 4: a cancelled frame is destroyed twice
-  frame_not_destroyed,       // shutdown step 4: a cancelled frame is leaked
+  frame_destroyed_twice,     // step 4, destroy_frames: a cancelled frame destroyed twice
+  frame_not_destroyed,       // step 4, destroy_frames: a cancelled frame is leaked
   idle_lost_wakeup,          // idle set: the pusher reads the sleeper count with a plain load
   queue_steal_unlocked,      // work queue: a thief steals without the victim queue's lock
 };
