@@ -16,13 +16,16 @@
 #include <cstdint>
 
 #include "asyncl/detail/atomics.hpp"
+#include "asyncl/detail/checks.hpp"
 #include "asyncl/detail/mutation.hpp"
 
 namespace asyncl::detail {
 
 class ShutdownBarrier {
  public:
-  explicit ShutdownBarrier(std::uint32_t count) : remaining_(count) {}
+  explicit ShutdownBarrier(std::uint32_t count) : remaining_(count) {
+    ASYNCL_INTERNAL_EXPECT(count > 0, "ShutdownBarrier: built for no thread");
+  }
   ShutdownBarrier(const ShutdownBarrier&) = delete;
   ShutdownBarrier& operator=(const ShutdownBarrier&) = delete;
 
@@ -32,7 +35,9 @@ class ShutdownBarrier {
     const auto arrive = relaxed ? std::memory_order_relaxed : std::memory_order_acq_rel;
     const auto open = relaxed ? std::memory_order_relaxed : std::memory_order_release;
     const auto observe = relaxed ? std::memory_order_relaxed : std::memory_order_acquire;
-    if (remaining_.fetch_sub(1, arrive) == 1) {
+    const std::uint32_t before = remaining_.fetch_sub(1, arrive);
+    ASYNCL_INTERNAL_EXPECT(before > 0, "ShutdownBarrier: more arrivals than it was built for");
+    if (before == 1) {
       open_.store(1, open);
       open_.notify_all();
       return;

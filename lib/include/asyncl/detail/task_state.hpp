@@ -27,6 +27,10 @@
 //   running             --wake-->        running|notified
 //   running             --end_run-->     idle, scheduled (was notified), or destroy (cancelled)
 //
+// Preconditions (asserted in checked builds, on the word each transition reads anyway): begin_run
+// needs a scheduled task that is not running; end_run a running one; pin a running one (the
+// task pins itself); unpin a pin to drop.
+//
 // Memory ordering: every transition is an acq_rel RMW, so the writes a runner made to the frame
 // before end_run are visible to the next runner after begin_run, whatever path the task took
 // in between (a waker's RMW reads the runner's release and its push publishes the task).
@@ -34,6 +38,7 @@
 #include <cstdint>
 
 #include "asyncl/detail/atomics.hpp"
+#include "asyncl/detail/checks.hpp"
 
 namespace asyncl::detail {
 
@@ -67,11 +72,15 @@ class TaskState {
   }
 
   /// The running task hands its frame to a blocking closure.
-  void pin() { word_.fetch_add(kPinUnit, std::memory_order_acq_rel); }
+  void pin() {
+    [[maybe_unused]] const std::uint32_t before = word_.fetch_add(kPinUnit, std::memory_order_acq_rel);
+    ASYNCL_INTERNAL_EXPECT(before & kRunning, "pin: only the running task pins itself");
+  }
 
   /// The closure finished and holds nothing of the frame any more.
   [[nodiscard]] bool unpin() {
     return update([](std::uint32_t s) -> Step {
+      ASYNCL_INTERNAL_EXPECT(pins(s) > 0, "unpin: the task holds no pin");
       s -= kPinUnit;
       if (pins(s) == 0 && (s & kCancelled) && !(s & (kScheduled | kRunning))) {
         return {s | kScheduled, true};
@@ -86,6 +95,8 @@ class TaskState {
   Run begin_run() {
     Run run = Run::resume;
     update([&](std::uint32_t s) -> Step {
+      ASYNCL_INTERNAL_EXPECT((s & kScheduled) && !(s & kRunning),
+                             "begin_run: the task is not scheduled, or already running");
       s &= ~kScheduled;
       if ((s & kCancelled) && pins(s) > 0) {
         run = Run::skip;
@@ -103,6 +114,7 @@ class TaskState {
   After end_run() {
     After after = After::idle;
     update([&](std::uint32_t s) -> Step {
+      ASYNCL_INTERNAL_EXPECT((s & kRunning) && !(s & kScheduled), "end_run: the task is not running");
       if (s & kNotified) {
         after = After::reschedule;
         return {(s & ~(kRunning | kNotified)) | kScheduled, false};
