@@ -1,0 +1,55 @@
+#include "workload/execute.hpp"
+
+#include <chrono>
+#include <exception>
+#include <memory>
+
+#include "asyncl/runtime.hpp"
+#include "workload/operations.hpp"
+
+namespace asyncl::scenarios::workload {
+namespace {
+
+Runtime build_runtime(const Program& program) {
+  Runtime::Builder builder;
+  if (program.multi_thread) {
+    builder.multi_thread().worker_threads(static_cast<std::size_t>(program.workers));
+  } else {
+    builder.current_thread();
+  }
+  builder.max_blocking_threads(static_cast<std::size_t>(program.max_blocking));
+  if (program.short_keep_alive) builder.blocking_keep_alive(std::chrono::milliseconds(1));
+  builder.barrier_protected(program.barrier_protected);
+  return builder.build();
+}
+
+Task<void> root(Env* env) {
+  const Program& program = env->program();
+  Trace& trace = env->trace();
+  for (std::size_t i = 0; i < program.ops.size() && i < static_cast<std::size_t>(Trace::kMaxOps); ++i) {
+    trace.state[i].store(1);
+    co_await run_op(*env, program.ops[i], static_cast<int>(i));
+    trace.state[i].store(2);
+    trace.operations_executed.fetch_add(1);
+  }
+  if (program.ending == Ending::settle) co_await settle(*env);
+}
+
+}  // namespace
+
+void execute(const Program& program, Trace& trace) {
+  auto env = std::make_unique<Env>(program, trace);  // large (token table): not on the stack
+  {
+    Runtime runtime = build_runtime(program);
+    env->runtime = &runtime;
+    try {
+      runtime.block_on(root(env.get()));
+    } catch (const std::exception& error) {
+      fail(*env, -1, std::string("the root task threw: ") + error.what());
+    }
+  }
+  env->join_foreign_threads();
+  env->check_tokens();
+}
+
+}  // namespace asyncl::scenarios::workload
