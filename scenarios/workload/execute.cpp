@@ -1,9 +1,12 @@
 #include "workload/execute.hpp"
 
 #include <chrono>
+#include <cstdlib>
+#include <string_view>
 #include <exception>
 #include <memory>
 
+#include "asyncl/detail/perturbation.hpp"
 #include "asyncl/runtime.hpp"
 #include "workload/operations.hpp"
 
@@ -38,6 +41,10 @@ Task<void> root(Env* env) {
 }  // namespace
 
 void execute(const Program& program, Trace& trace) {
+  // Seeded by the program: replaying the seed replays the perturbation decisions (per thread).
+  const char* perturb = std::getenv("ASYNCL_WORKLOAD_PERTURB");
+  const bool perturbed = perturb == nullptr || std::string_view(perturb) != "0";
+  detail::set_perturbation(perturbed ? program.seed * 2 + 1 : 0);
   auto env = std::make_unique<Env>(program, trace);  // large (token table): not on the stack
   {
     Runtime runtime = build_runtime(program);

@@ -12,8 +12,8 @@
 //  - TaskLocal reads return the innermost scope's value, across suspensions, after exceptions
 //    and user awaiters; spawned children see copies only with inherit_task_locals; blocking
 //    closures and code outside any scope see none;
-//  - n notify_one calls wake n waiters (directly or through the permit), notify_all stores no
-//    permit, an aborted waiter takes no notification; afterwards no permit is left;
+//  - a notify_one wakes one waiter, directly or through the (single) permit; notify_all stores
+//    no permit; an aborted waiter takes no notification; afterwards no permit is left;
 //  - sleep_for(d) takes at least d; durations too large to represent sleep until aborted;
 //  - a barrier-mode Context refuses references (ContextMisuse) exactly on runtimes built with
 //    barrier_protected(false); a LocalRef reaches the same object after every suspension.
@@ -368,8 +368,11 @@ Task<void> notify_op(Env& env, const Op& op, int index) {
     std::vector<JoinHandle<void>> waiters;
     for (int i = 0; i < k; ++i) waiters.push_back(spawn(notify_waiter(notify.get(), &woke, Token(env, index))));
     if (v == 1) {
-      for (int i = 0; i < k; ++i) notify->notify_one();
-      co_await wait_until([&] { return woke.load() >= k; });
+      // At most one permit is stored: one notification at a time, each until it woke someone.
+      for (int i = 1; i <= k; ++i) {
+        notify->notify_one();
+        co_await wait_until([&] { return woke.load() >= i; });
+      }
     } else {
       // notify_all wakes only those already waiting: repeat until every waiter woke.
       while (woke.load() < k) {
@@ -392,8 +395,10 @@ Task<void> notify_op(Env& env, const Op& op, int index) {
       fail(env, index, "an aborted waiter that was never notified completed");
     } catch (const TaskCancelled&) {
     }
-    for (int i = 1; i < n; ++i) notify->notify_one();
-    co_await wait_until([&] { return woke.load() >= n - 1; });
+    for (int i = 1; i < n; ++i) {
+      notify->notify_one();
+      co_await wait_until([&] { return woke.load() >= i; });
+    }
     for (int i = 1; i < n; ++i) co_await waiters[i];
     if (woke.load() != n - 1) fail(env, index, std::to_string(n - 1) + " live waiters woke " + std::to_string(woke.load()) + " times");
     co_await expect_no_permit(env, index, *notify);
@@ -586,6 +591,15 @@ Task<void> misuse_op(Env& env, const Op& op, int index) {
     std::atomic<bool> done{false};
     (void)inner->spawn(deletes_runtime(inner, &done));
     co_await wait_until([&] { return done.load(); });
+    co_return;
+  }
+  if (v == 4) {
+    Task<int> task = child(op.a, op.b, Token(env, index));
+    (void)co_await std::move(task);
+    try {
+      (void)co_await std::move(task);
+    } catch (const std::exception&) {
+    }
     co_return;
   }
   JoinHandle<int> handle = spawn(child(op.a, op.b, Token(env, index)));

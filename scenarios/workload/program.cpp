@@ -95,6 +95,7 @@ const std::vector<Variant>& catalogue() {
       {"misuse.moved_handle", Kind::misuse, 1},
       {"misuse.wait_in_task", Kind::misuse, 2},
       {"misuse.destroy_from_own_task", Kind::misuse, 3},
+      {"misuse.await_task_twice", Kind::misuse, 4},
   };
   return variants;
 }
@@ -114,6 +115,15 @@ Catalogue Catalogue::from_environment() {
   }
   if (skip != nullptr) result.skip = *skip != '\0' ? skip : "none";
   if (only != nullptr) result.only = only;
+  return result;
+}
+
+Catalogue Catalogue::only_variants(std::initializer_list<std::string_view> prefixes) {
+  const std::vector<std::string> kept(prefixes.begin(), prefixes.end());
+  Catalogue result;
+  for (const Variant& variant : catalogue()) {
+    if (matches_any(variant.name, kept)) result.enabled.push_back(&variant);
+  }
   return result;
 }
 
@@ -252,9 +262,9 @@ std::string to_cpp(const Op& op) {
       const int waiters = op.a + 1;
       static const char* const forms[] = {
           "n.notify_one(); co_await n.wait();  // the permit lets the wait pass",
-          "waiters x%d on n; n.notify_one() x%d; check(each woke once); check(no permit left)",
+          "waiters x%d on n; (n.notify_one(); until one more woke) x%d; check(each woke once); check(no permit left)",
           "waiters x%d on n; n.notify_all() until all woke; check(each woke once); check(no permit stored)",
-          "waiters x%d on n; abort one of them; n.notify_one() x%d-1; check(live waiters woke once)",
+          "waiters x%d+1 on n; abort one of them; (n.notify_one(); until one more woke) x%d; check(live waiters woke once)",
           "waiter on n; std::thread([&] { n.notify_one(); }).join();",
           "waiter on n; co_await spawn_blocking([&] { n.notify_one(); });"};
       char text[256];
@@ -277,9 +287,9 @@ std::string to_cpp(const Op& op) {
       break;
     case Kind::awaiter: {
       static const char* const forms[] = {
-          "try { co_await ThrowsInSuspend{}; } catch (Boom&) {}",
-          "try { co_await ThrowsInResume{}; } catch (Boom&) {}",
-          "co_await CompletesSynchronously{};  // await_suspend returns false",
+          "co_await L.scope(3, [] { try { co_await ThrowsInSuspend{}; } catch (Boom&) {} check(L.get() == 3); co_await yield_now(); check(L.get() == 3); });",
+          "co_await L.scope(3, [] { try { co_await ThrowsInResume{}; } catch (Boom&) {} check(L.get() == 3); co_await yield_now(); check(L.get() == 3); });",
+          "co_await L.scope(3, [] { check(co_await CompletesSynchronously{} == 42); check(L.get() == 3); co_await yield_now(); check(L.get() == 3); });  // await_suspend returns false",
           "check(co_await spawn(awaits(ResumesOnForeignThread{})) == value);",
           "{ auto h = spawn(awaits(ResumesOnForeignThread{/*after*/ 2ms})); h.abort(); co_await h; }  // aborted while away"};
       out << forms[v];
@@ -297,7 +307,8 @@ std::string to_cpp(const Op& op) {
           "{ auto h = spawn(child(...)); co_await h; check(co_await h throws); }  // the outcome taken twice",
           "{ auto h = spawn(child(...)); auto g = std::move(h); check(h.is_finished() throws or is false); co_await g; }",
           "{ auto h = spawn(child(...)); h.wait(); }  // blocking wait inside a task",
-          "{ auto* r = new Runtime(...); r->spawn([r]() -> Task<void> { delete r; co_return; }()); }  // destroyed from its own task"};
+          "{ auto* r = new Runtime(...); r->spawn([r]() -> Task<void> { delete r; co_return; }()); }  // destroyed from its own task",
+          "{ Task<int> t = child(...); co_await std::move(t); co_await std::move(t); }  // a Task awaited twice"};
       out << forms[v];
       break;
     }

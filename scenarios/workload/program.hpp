@@ -15,6 +15,7 @@
 // deletes from.
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,8 @@ struct Catalogue {
   /// From the environment: ASYNCL_WORKLOAD_SKIP=prefix,prefix (e.g. "sleep.zero,misuse") and
   /// ASYNCL_WORKLOAD_ONLY=prefix,prefix.
   static Catalogue from_environment();
+  /// Only the variants whose names start with one of `prefixes` (a mutant's focused catalogue).
+  static Catalogue only_variants(std::initializer_list<std::string_view> prefixes);
   /// The `VAR=value ` prefix the replay command needs, or "".
   std::string environment_prefix() const;
 };

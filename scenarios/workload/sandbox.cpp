@@ -52,6 +52,16 @@ std::string sanitizer_signature(std::string_view text, std::string& headline) {
           if (cut != std::string::npos) kind.erase(cut);
         }
         signature = std::string(tool) + ":" + kind;
+        // ASan: the first frame too, so that two different use-after-frees shrink apart. (TSan
+        // races are not: either access may come first.)
+        if (tool == "asan") {
+          const std::size_t frame = text.find("#0 ", at);
+          const std::size_t in = frame == std::string_view::npos ? frame : text.find(" in ", frame);
+          if (in != std::string_view::npos && in < text.find('\n', frame)) {
+            std::string function(text.substr(in + 4, text.find_first_of(" \n", in + 4) - in - 4));
+            signature += " in " + function.substr(0, function.find('('));
+          }
+        }
         headline = line;
       }
       break;
@@ -60,7 +70,12 @@ std::string sanitizer_signature(std::string_view text, std::string& headline) {
   const std::size_t ub = text.find("runtime error: ");
   if (ub != std::string_view::npos && ub < best) {
     headline = line_at(text, ub);
-    return "ubsan:runtime error";
+    // The error's words, without the numbers that vary between runs.
+    std::string what;
+    for (const char c : headline.substr(headline.find("runtime error: ") + 15)) {
+      if (c < '0' || c > '9') what += c;
+    }
+    return "ubsan:" + what;
   }
   return signature;
 }

@@ -9,8 +9,9 @@
 //       finished), then classifies the end:
 //         pass                exit 0, nothing on stderr that a sanitizer wrote
 //         oracle:VARIANT      the oracle's message (exit 3)
-//         TOOL:KIND           the first sanitizer report ("asan:heap-use-after-free",
-//                             "tsan:data race", "ubsan:runtime error", "lsan:detected memory leaks")
+//         TOOL:KIND           the first sanitizer report ("asan:heap-use-after-free in F" with
+//                             its first frame, "tsan:data race", "ubsan:signed integer overflow: ...",
+//                             "lsan:detected memory leaks")
 //         signal:NAME         killed by a signal without a sanitizer report (e.g. an abort())
 //         hang                the watchdog ended it
 //       The signature is what the shrinker keeps constant.
