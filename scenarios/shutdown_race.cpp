@@ -229,9 +229,13 @@ class FrameGuard {
  public:
   using Ref = LocalRef<Payload, Mode>;
 
-  FrameGuard(Episode& episode, const Ref& first, const Ref* second, const Ref& blocking)
+  /// `blocking_record` is read on the blocking thread: nothing but the frame's write at
+  /// destruction touches that thread's object from another thread (in leaky mode no edge orders
+  /// such a read before the thread's exit).
+  FrameGuard(Episode& episode, const Ref& first, const Ref* second, const Ref& blocking,
+             PayloadRecord& blocking_record)
       : episode_(episode), first_(first), second_(second), blocking_(blocking),
-        blocking_record_(blocking->record()) {
+        blocking_record_(blocking_record) {
     first_->record().frame_refs.fetch_add(1, std::memory_order_relaxed);
     if (second_ != nullptr) (*second_)->record().frame_refs.fetch_add(1, std::memory_order_relaxed);
     blocking_record_.frame_refs.fetch_add(1, std::memory_order_relaxed);
@@ -295,11 +299,13 @@ Task<void> holder(Episode* episode, HolderKind kind, bool second_reference) {
   // A reference into a blocking thread's object, made on that thread. The closure may refer
   // to the frame: the task is pinned until it returns.
   std::unique_ptr<Ref> blocking;
-  co_await spawn_blocking([&blocking] {
+  PayloadRecord* blocking_record = nullptr;
+  co_await spawn_blocking([&blocking, &blocking_record] {
     blocking.reset(new Ref(payload_key<Mode>.local_ref()));
     (*blocking)->use();
+    blocking_record = &(*blocking)->record();
   });
-  const FrameGuard<Mode> guard(*episode, first, second.get(), *blocking);
+  const FrameGuard<Mode> guard(*episode, first, second.get(), *blocking, *blocking_record);
   // release: the owner's acquire of the count sees this holder's set-up done.
   episode->armed.fetch_add(1, std::memory_order_release);
 
