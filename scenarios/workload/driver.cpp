@@ -26,7 +26,7 @@ std::chrono::milliseconds watchdog_timeout() {
 
 std::string replay_command(const Catalogue& selection, const RunRequest& request, std::uint64_t seed) {
   std::string command = selection.environment_prefix() + "asyncl-verify run " + request.name + " --flavor " +
-                        ASYNCL_SCENARIOS_FLAVOR + " --seed " + std::to_string(seed) + " --iterations 1";
+                        ASYNCL_SCENARIOS_FLAVOR + " --seed " + std::to_string(seed) + " --iterations 1 --no-mutants";
   if (request.mode_argument != "all") command += " --mode " + request.mode_argument;
   return command;
 }

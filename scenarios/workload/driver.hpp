@@ -6,7 +6,8 @@
 //
 // Settings from the environment (all optional):
 //   ASYNCL_WORKLOAD_SKIP=p1,p2    catalogue variants to leave out, by name prefix
-//                                 (default "misuse": the documented-invalid uses)
+//                                 (default "misuse": the documented-invalid uses); the entry
+//                                 "check.frame_before_outcome" turns that oracle check off
 //   ASYNCL_WORKLOAD_ONLY=p1,p2    only these variants
 //   ASYNCL_WORKLOAD_TIMEOUT_MS=N  the watchdog's bound per program (default 5000)
 //   ASYNCL_WORKLOAD_NO_SHRINK=1   report the failing program as generated

@@ -21,6 +21,8 @@
 #include "workload/operations.hpp"
 
 #include <chrono>
+#include <cstdlib>
+#include <string_view>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -104,8 +106,14 @@ std::string describe(const Outcome& outcome) {
   return "the exception '" + what_of(outcome.error) + "'";
 }
 
+/// Skippable as "check.frame_before_outcome" in ASYNCL_WORKLOAD_SKIP (a known defect of the
+/// runtime before the hardening fixes, timing-dependent: it would mask the rest).
 void expect_frame_gone(Env& env, int op, int token) {
-  if (env.token_alive(token)) {
+  static const bool skipped = [] {
+    const char* skip = std::getenv("ASYNCL_WORKLOAD_SKIP");
+    return skip != nullptr && std::string_view(skip).find("check.frame_before_outcome") != std::string_view::npos;
+  }();
+  if (!skipped && env.token_alive(token)) {
     fail(env, op, "the outcome was readable before the child's frame (its parameters) was destroyed");
   }
 }
