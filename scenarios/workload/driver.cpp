@@ -65,7 +65,13 @@ void run_workload(const RunRequest& request, Outcome& outcome, const Catalogue& 
     if (result.passed()) continue;
 
     // The failing program's own stderr first: asyncl-verify reads the first sanitizer report.
-    std::cerr << result.stderr_text << std::flush;
+    // An oracle failure shows only the oracle's line: what the sanitizers print after its _exit
+    // (TSan's thread leak) is not the finding and would be read as one.
+    if (result.signature.rfind("oracle:", 0) == 0) {
+      std::cerr << "workload oracle: " << result.message << std::endl;
+    } else {
+      std::cerr << result.stderr_text << std::flush;
+    }
     Program minimal = program;
     std::string shrink_note = "not shrunk (ASYNCL_WORKLOAD_NO_SHRINK)";
     if (std::getenv("ASYNCL_WORKLOAD_NO_SHRINK") == nullptr) {

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -33,8 +34,9 @@ std::string line_at(std::string_view text, std::size_t position) {
   return std::string(text.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin));
 }
 
-/// "asan:heap-use-after-free" from the first sanitizer headline, or "" when there is none.
-std::string sanitizer_signature(std::string_view text, std::string& headline) {
+/// "asan:heap-use-after-free" from the first sanitizer headline, or "" when there is none;
+/// `position` is where in `text` it starts.
+std::string sanitizer_signature(std::string_view text, std::string& headline, std::size_t& position) {
   static constexpr std::pair<std::string_view, std::string_view> kTools[] = {
       {"ThreadSanitizer: ", "tsan"}, {"AddressSanitizer: ", "asan"}, {"LeakSanitizer: ", "lsan"},
       {"UndefinedBehaviorSanitizer: ", "ubsan"}};
@@ -68,6 +70,7 @@ std::string sanitizer_signature(std::string_view text, std::string& headline) {
     }
   }
   const std::size_t ub = text.find("runtime error: ");
+  position = std::min(best, ub);
   if (ub != std::string_view::npos && ub < best) {
     headline = line_at(text, ub);
     // The error's words, without the numbers that vary between runs.
@@ -139,11 +142,16 @@ SandboxResult run_sandboxed(const Program& program, Trace& trace, std::chrono::m
   result.operations = trace.operations_executed.load();
 
   std::string headline;
-  const std::string sanitizer = sanitizer_signature(result.stderr_text, headline);
+  std::size_t sanitizer_at = std::string::npos;
+  const std::string sanitizer = sanitizer_signature(result.stderr_text, headline, sanitizer_at);
+  // The oracle ends the process with _exit while threads run: a report printed after its message
+  // (TSan's "thread leak" at exit) is a consequence, not the finding.
+  const bool oracle_first =
+      trace.failed.load() != 0 && result.stderr_text.find("workload oracle: ") < sanitizer_at;
   if (hung) {
     result.signature = "hang";
     result.message = "no end within " + std::to_string(timeout.count()) + " ms (the watchdog killed it)";
-  } else if (!sanitizer.empty()) {
+  } else if (!sanitizer.empty() && !oracle_first) {
     result.signature = sanitizer;
     result.message = headline;
   } else if (trace.failed.load() != 0) {

@@ -131,6 +131,7 @@ int run_run_command(const RunOptions& options) {
     const auto binary = std::find_if(binaries.begin(), binaries.end(),
                                      [&](const ScenarioBinary& b) { return b.flavor() == item.flavor; });
     report.runs.push_back(execute(item, *binary, settings));
+    if (settings.budget && item.entry.kind == EntryKind::scenario) std::cerr << "\n    ";
     std::cerr << progress_result(report.runs.back()) << std::endl;
   }
   report.summary = summarize(report.runs);
