@@ -32,10 +32,10 @@ std::string replay_command(const Catalogue& selection, const RunRequest& request
 }
 
 /// Timing-dependent failures do not always recur: a candidate counts as failing the same way when
-/// one of a few runs does.
+/// one of `attempts` runs does.
 bool fails_the_same_way(const Program& candidate, const std::string& signature, Trace& trace,
-                        std::chrono::milliseconds timeout) {
-  for (int attempt = 0; attempt < 3; ++attempt) {
+                        std::chrono::milliseconds timeout, int attempts) {
+  for (int attempt = 0; attempt < attempts; ++attempt) {
     if (run_sandboxed(candidate, trace, timeout).signature == signature) return true;
   }
   return false;
@@ -75,9 +75,17 @@ void run_workload(const RunRequest& request, Outcome& outcome, const Catalogue& 
     Program minimal = program;
     std::string shrink_note = "not shrunk (ASYNCL_WORKLOAD_NO_SHRINK)";
     if (std::getenv("ASYNCL_WORKLOAD_NO_SHRINK") == nullptr) {
+      // How often does the program itself fail that way? A rare failure gets more attempts per
+      // candidate (the shrinker's time limit bounds the cost).
+      // A hang costs the whole watchdog bound per run: one attempt.
+      int recurred = result.signature == "hang" ? 4 : 0;
+      for (int i = recurred; i < 4; ++i) recurred += run_sandboxed(program, *trace, timeout).signature == result.signature;
+      const int attempts = result.signature == "hang" ? 1 : recurred >= 3 ? 2 : recurred >= 1 ? 5 : 10;
       const ShrinkResult shrunk = shrink(
           program,
-          [&](const Program& candidate) { return fails_the_same_way(candidate, result.signature, *trace, timeout); },
+          [&](const Program& candidate) {
+            return fails_the_same_way(candidate, result.signature, *trace, timeout, attempts);
+          },
           ShrinkLimits{});
       minimal = shrunk.program;
       shrink_note = "shrunk from " + std::to_string(program.ops.size()) + " to " + std::to_string(minimal.ops.size()) +

@@ -26,16 +26,31 @@ Runtime build_runtime(const Program& program) {
   return builder.build();
 }
 
+Task<void> run_traced(Env* env, std::size_t i) {
+  Trace& trace = env->trace();
+  trace.state[i].store(1);
+  co_await run_op(*env, env->program().ops[i], static_cast<int>(i));
+  trace.state[i].store(2);
+  trace.operations_executed.fetch_add(1);
+}
+
+Task<void> run_concurrently(Env* env, std::size_t i) {
+  co_await run_traced(env, i);
+  env->concurrent.fetch_sub(1);
+}
+
 Task<void> root(Env* env) {
   const Program& program = env->program();
-  Trace& trace = env->trace();
   for (std::size_t i = 0; i < program.ops.size() && i < static_cast<std::size_t>(Trace::kMaxOps); ++i) {
-    trace.state[i].store(1);
-    co_await run_op(*env, program.ops[i], static_cast<int>(i));
-    trace.state[i].store(2);
-    trace.operations_executed.fetch_add(1);
+    if (program.ops[i].concurrent) {
+      env->concurrent.fetch_add(1);
+      (void)spawn(run_concurrently(env, i));
+    } else {
+      co_await run_traced(env, i);
+    }
   }
-  if (program.ending == Ending::settle) co_await settle(*env);
+  co_await settle(env->concurrent);
+  if (program.ending == Ending::settle) co_await settle(env->background);
 }
 
 }  // namespace

@@ -658,8 +658,8 @@ Task<void> run_op(Env& env, const Op& op, int index) {
   }(&env, index);
 }
 
-Task<void> settle(Env& env) {
-  co_await wait_until([&env] { return env.background.load() == 0; });
+Task<void> settle(std::atomic<long>& count) {
+  co_await wait_until([&count] { return count.load() == 0; });
 }
 
 }  // namespace asyncl::scenarios::workload

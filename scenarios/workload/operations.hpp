@@ -12,7 +12,8 @@ namespace asyncl::scenarios::workload {
 /// result the model does not allow.
 Task<void> run_op(Env& env, const Op& op, int index);
 
-/// Returns once every detached child and closure has finished (Env::background is 0).
-Task<void> settle(Env& env);
+/// Returns once `count` is 0 (Env::background: every detached child and closure finished;
+/// Env::concurrent: every concurrent operation finished).
+Task<void> settle(std::atomic<long>& count);
 
 }  // namespace asyncl::scenarios::workload

@@ -56,6 +56,8 @@ class Env {
 
   /// Detached children and closures that have not finished yet (Ending::settle waits for 0).
   std::atomic<long> background{0};
+  /// Concurrent operations that have not finished yet (the root waits for 0 before the ending).
+  std::atomic<long> concurrent{0};
 
   /// A std::thread the program starts (foreign spawns, notifies, awaiter resumes); joined after
   /// the runtime is gone.

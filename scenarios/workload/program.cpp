@@ -1,5 +1,6 @@
 #include "workload/program.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -146,6 +147,7 @@ Program generate(std::uint64_t seed, const Catalogue& catalogue, const std::vect
   program.ending = random.coin() ? Ending::settle : Ending::drop_now;
   if (catalogue.enabled.empty()) return program;
   const int count = random.between(1, 24);
+  SeededRandom concurrency(seed, 0x636f6e63ULL);  // its own stream: adding it changed no other draw
   for (int i = 0; i < count; ++i) {
     Op op;
     op.variant = catalogue.enabled[random.next() % catalogue.enabled.size()];
@@ -153,6 +155,7 @@ Program generate(std::uint64_t seed, const Catalogue& catalogue, const std::vect
     op.b = random.between(0, 3);
     op.c = random.between(0, 1);
     op.mode = modes.empty() ? ModeName::leaky : modes[random.next() % modes.size()];
+    op.concurrent = concurrency.between(0, 3) == 0;
     program.ops.push_back(op);
   }
   return program;
@@ -330,7 +333,16 @@ std::string to_cpp(const Program& program) {
   out << ".build();\n";
   out << "runtime.block_on([&]() -> Task<void> {\n";
   for (std::size_t i = 0; i < program.ops.size(); ++i) {
-    out << "  /*" << i << " " << program.ops[i].variant->name << "*/ " << to_cpp(program.ops[i]) << "\n";
+    const Op& op = program.ops[i];
+    out << "  /*" << i << " " << op.variant->name << "*/ ";
+    if (op.concurrent) {
+      out << "concurrently { " << to_cpp(op) << " }  // in a task of its own\n";
+    } else {
+      out << to_cpp(op) << "\n";
+    }
+  }
+  if (std::any_of(program.ops.begin(), program.ops.end(), [](const Op& op) { return op.concurrent; })) {
+    out << "  co_await every_concurrent_operation();\n";
   }
   if (program.ending == Ending::settle) {
     out << "  co_await settled();  // every detached child and closure finished\n";

@@ -67,6 +67,9 @@ struct Op {
   int b = 0;
   int c = 0;
   ModeName mode = ModeName::barrier;  // context operations
+  /// Run in a task of its own, beside the operations after it; the root waits for every
+  /// concurrent operation before the program's ending.
+  bool concurrent = false;
 };
 
 enum class Ending : std::uint8_t {
