@@ -237,7 +237,18 @@ Task<void> abort_op(Env& env, const Op& op, int index) {
   never.reset();  // the aborted waiter must have left it
 }
 
+Task<void> spawning(Env* env, int index, Background) {
+  for (int i = 0; i < 50; ++i) {
+    (void)spawn(child(i, i % 3, Token(*env, index)));  // at shutdown: rejected (TaskCancelled, dropped)
+    co_await yield_now();
+  }
+}
+
 Task<void> drop_op(Env& env, const Op& op, int index) {
+  if (op.variant->variant == 2) {
+    (void)spawn(spawning(&env, index, Background(env)));
+    co_return;
+  }
   const Clock::duration sleep = op.variant->variant == 1 ? Clock::duration(1ms) : Clock::duration::zero();
   (void)spawn(detached(&env, op.b, sleep, Token(env, index), Background(env)));
   co_return;
@@ -410,6 +421,17 @@ Task<void> notify_op(Env& env, const Op& op, int index) {
     for (int i = 1; i < n; ++i) co_await waiters[i];
     if (woke.load() != n - 1) fail(env, index, std::to_string(n - 1) + " live waiters woke " + std::to_string(woke.load()) + " times");
     co_await expect_no_permit(env, index, *notify);
+  } else if (v == 6) {
+    // Destroying a Notify that no task waits on is allowed, also when the waiter it just woke
+    // has not run yet. The waiter is given time to be suspended in wait() first (2 ms, and on a
+    // current-thread runtime the yields alone make sure).
+    JoinHandle<void> waiter = spawn(notify_waiter(notify.get(), &woke, Token(env, index)));
+    co_await wait_for(2ms);
+    if (waiter.is_finished()) fail(env, index, "a wait passed with no notification");
+    notify->notify_one();
+    notify.reset();
+    co_await waiter;
+    if (woke.load() != 1) fail(env, index, "the waiter woke " + std::to_string(woke.load()) + " times");
   } else {
     JoinHandle<void> waiter = spawn(notify_waiter(notify.get(), &woke, Token(env, index)));
     co_await wait_for(std::chrono::microseconds(200 * op.b));
@@ -592,8 +614,22 @@ Task<void> deletes_runtime(Runtime* runtime, std::atomic<bool>* done) {
   co_return;
 }
 
+Task<int> awaits_handle(JoinHandle<int>* handle) { co_return co_await *handle; }
+
 Task<void> misuse_op(Env& env, const Op& op, int index) {
   const int v = op.variant->variant;
+  if (v == 5) {
+    JoinHandle<int> shared = spawn(child(op.a, 20, Token(env, index)));
+    JoinHandle<int> first = spawn(awaits_handle(&shared));
+    JoinHandle<int> second = spawn(awaits_handle(&shared));
+    // One of them gets the value; the other must end too (an exception), not hang.
+    const Outcome one = co_await outcome_of(first);
+    const Outcome two = co_await outcome_of(second);
+    if (one.value.has_value() == two.value.has_value()) {
+      fail(env, index, "two awaiters of one JoinHandle gave " + describe(one) + " and " + describe(two));
+    }
+    co_return;
+  }
   if (v == 3) {
     auto* inner = new Runtime(Runtime::Builder().multi_thread().worker_threads(1).build());
     std::atomic<bool> done{false};

@@ -39,7 +39,9 @@ const char* sleep_duration(int variant_index);
 
 }  // namespace
 
-// The order is the coverage report's; new variants go at the end of their kind.
+// The order is the coverage report's. A seed's program depends on this list (the generator picks
+// by index), so a change here changes the programs of all seeds: replay commands hold for the
+// commit that printed them.
 // sleep_until: the runtime has no sleep_until yet (runtime-hardening issue); when it lands, add
 // "sleep_until.*" variants mirroring "sleep.*" here and in operations.cpp.
 const std::vector<Variant>& catalogue() {
@@ -97,6 +99,9 @@ const std::vector<Variant>& catalogue() {
       {"misuse.wait_in_task", Kind::misuse, 2},
       {"misuse.destroy_from_own_task", Kind::misuse, 3},
       {"misuse.await_task_twice", Kind::misuse, 4},
+      {"misuse.two_awaiters", Kind::misuse, 5},
+      {"notify.destroyed_after_notify", Kind::notify, 6},
+      {"drop.spawning", Kind::drop, 2},
   };
   return variants;
 }
@@ -221,7 +226,11 @@ std::string to_cpp(const Op& op) {
       break;
     }
     case Kind::drop:
-      out << "(void)spawn(" << (v == 0 ? child : std::string("sleeps(1ms)")) << ");  // detached";
+      if (v == 2) {
+        out << "(void)spawn([]() -> Task<void> { for (int i = 0; i < 50; ++i) { (void)spawn(child(...)); co_await yield_now(); } }());  // detached, spawning";
+      } else {
+        out << "(void)spawn(" << (v == 0 ? child : std::string("sleeps(1ms)")) << ");  // detached";
+      }
       break;
     case Kind::blocking:
       if (v == 0) {
@@ -264,15 +273,16 @@ std::string to_cpp(const Op& op) {
     case Kind::notify: {
       const int waiters = op.a + 1;
       static const char* const forms[] = {
-          "n.notify_one(); co_await n.wait();  // the permit lets the wait pass",
+          "n.notify_one(); co_await n.wait() /* the permit lets it pass */; check(no permit left)",
           "waiters x%d on n; (n.notify_one(); until one more woke) x%d; check(each woke once); check(no permit left)",
           "waiters x%d on n; n.notify_all() until all woke; check(each woke once); check(no permit stored)",
           "waiters x%d+1 on n; abort one of them; (n.notify_one(); until one more woke) x%d; check(live waiters woke once)",
           "waiter on n; std::thread([&] { n.notify_one(); }).join();",
-          "waiter on n; co_await spawn_blocking([&] { n.notify_one(); });"};
+          "waiter on n; co_await spawn_blocking([&] { n.notify_one(); });",
+          "waiter on n (suspended); n.notify_one(); n.reset() /* no waiter linked; the woken one has not run yet */"};
       char text[256];
       std::snprintf(text, sizeof text, forms[v], waiters, waiters);
-      out << "{ auto n = std::make_unique<Notify>(); " << text << "; n.reset(); }";
+      out << "{ auto n = std::make_unique<Notify>(); " << text << (v == 6 ? "; co_await waiter; }" : "; n.reset(); }");
       break;
     }
     case Kind::task_local:
@@ -311,7 +321,8 @@ std::string to_cpp(const Op& op) {
           "{ auto h = spawn(child(...)); auto g = std::move(h); check(h.is_finished() throws or is false); co_await g; }",
           "{ auto h = spawn(child(...)); h.wait(); }  // blocking wait inside a task",
           "{ auto* r = new Runtime(...); r->spawn([r]() -> Task<void> { delete r; co_return; }()); }  // destroyed from its own task",
-          "{ Task<int> t = child(...); co_await std::move(t); co_await std::move(t); }  // a Task awaited twice"};
+          "{ Task<int> t = child(...); co_await std::move(t); co_await std::move(t); }  // a Task awaited twice",
+          "{ auto h = spawn(yields_for_a_while()); auto a = spawn(awaits(h)), b = spawn(awaits(h)); co_await a; co_await b; }  // two awaiters of one JoinHandle"};
       out << forms[v];
       break;
     }
@@ -336,7 +347,7 @@ std::string to_cpp(const Program& program) {
     const Op& op = program.ops[i];
     out << "  /*" << i << " " << op.variant->name << "*/ ";
     if (op.concurrent) {
-      out << "concurrently { " << to_cpp(op) << " }  // in a task of its own\n";
+      out << "concurrently(/* in a task of its own */) " << to_cpp(op) << "\n";
     } else {
       out << to_cpp(op) << "\n";
     }
