@@ -41,8 +41,12 @@
 //    passed. When a mutant lets a thread leave early (skip_barrier_wait: blocking threads
 //    leave at step 5 without waiting; tls_before_tasks: workers return before step 4), the
 //    delayed write then lands on freed memory in every iteration.
-// Mutants only matter in barrier mode (leaky and shared objects do not die with their thread);
-// `--mode all` runs barrier first.
+// The shutdown mutants only matter in barrier mode (leaky and shared objects do not die with
+// their thread); `--mode all` runs barrier first. In leaky mode the multi-thread episode runs on
+// a runtime built with barrier_protected(false) and a 1 ms blocking keep-alive, and the owner
+// waits until the blocking thread that made the holders' references has exited: their frames
+// then write through references into the objects of a thread that returned long ago, which
+// leaky mode promises is sound (mutant leaky-freed-at-thread-exit breaks it).
 
 #include "shutdown_race.hpp"
 
@@ -182,6 +186,9 @@ constexpr auto payload_key =
 /// could wait for is in play (its object does not die with a worker).
 constexpr auto kPlainLinger = 2ms;
 
+/// The blocking keep-alive of a leaky episode without the barrier.
+constexpr auto kLeakyKeepAlive = 1ms;
+
 struct Episode {
   Episode(const ShutdownAdversary& adversary_in, ModeName mode_in) : adversary(adversary_in), mode(mode_in) {}
 
@@ -222,9 +229,13 @@ class FrameGuard {
  public:
   using Ref = LocalRef<Payload, Mode>;
 
-  FrameGuard(Episode& episode, const Ref& first, const Ref* second, const Ref& blocking)
+  /// `blocking_record` is read on the blocking thread: nothing but the frame's write at
+  /// destruction touches that thread's object from another thread (in leaky mode no edge orders
+  /// such a read before the thread's exit).
+  FrameGuard(Episode& episode, const Ref& first, const Ref* second, const Ref& blocking,
+             PayloadRecord& blocking_record)
       : episode_(episode), first_(first), second_(second), blocking_(blocking),
-        blocking_record_(blocking->record()) {
+        blocking_record_(blocking_record) {
     first_->record().frame_refs.fetch_add(1, std::memory_order_relaxed);
     if (second_ != nullptr) (*second_)->record().frame_refs.fetch_add(1, std::memory_order_relaxed);
     blocking_record_.frame_refs.fetch_add(1, std::memory_order_relaxed);
@@ -288,11 +299,13 @@ Task<void> holder(Episode* episode, HolderKind kind, bool second_reference) {
   // A reference into a blocking thread's object, made on that thread. The closure may refer
   // to the frame: the task is pinned until it returns.
   std::unique_ptr<Ref> blocking;
-  co_await spawn_blocking([&blocking] {
+  PayloadRecord* blocking_record = nullptr;
+  co_await spawn_blocking([&blocking, &blocking_record] {
     blocking.reset(new Ref(payload_key<Mode>.local_ref()));
     (*blocking)->use();
+    blocking_record = &(*blocking)->record();
   });
-  const FrameGuard<Mode> guard(*episode, first, second.get(), *blocking);
+  const FrameGuard<Mode> guard(*episode, first, second.get(), *blocking, *blocking_record);
   // release: the owner's acquire of the count sees this holder's set-up done.
   episode->armed.fetch_add(1, std::memory_order_release);
 
@@ -323,15 +336,21 @@ struct EpisodePlan {
   int sleepers = 0;
   int extra_ticks = 0;
   std::uint64_t second_reference_bits = 0;
+  /// False: Builder::barrier_protected(false) and a 1 ms blocking keep-alive (leaky mode only).
+  bool barrier_protected = true;
 
   int holders() const noexcept { return blocking_closures + notify + yield_loops + sleepers; }
   bool second_reference(int i) const noexcept { return ((second_reference_bits >> (i % 64)) & 1) != 0; }
   std::string_view flavor() const noexcept { return multi_thread ? "multi_thread" : "current_thread"; }
 };
 
-EpisodePlan make_plan(SeededRandom& random, bool multi_thread) {
+EpisodePlan make_plan(SeededRandom& random, bool multi_thread, ModeName mode) {
   EpisodePlan plan;
   plan.multi_thread = multi_thread;
+  // What leaky mode exists for: references that outlive their thread with no rendezvous. The
+  // multi-thread episode of a leaky iteration skips the barrier, and its blocking threads exit
+  // on keep-alive before the frames that refer into them are destroyed.
+  plan.barrier_protected = !(mode == ModeName::leaky && multi_thread);
   plan.blocking_closures = random.between(1, 2);
   plan.notify = random.between(2, 5);
   plan.yield_loops = random.between(1, 2);
@@ -357,6 +376,16 @@ Task<void> arm(Episode* episode, EpisodePlan plan, std::vector<HolderKind> other
   while (episode->armed.load(std::memory_order_acquire) < plan.holders()) co_await yield_now();
   const long target = episode->ticks.load(std::memory_order_relaxed) + plan.extra_ticks;
   while (episode->ticks.load(std::memory_order_relaxed) < target) co_await yield_now();
+  if (!plan.barrier_protected) {
+    // Long past the keep-alive: the blocking thread that made the holders' references has
+    // exited, so their frames are destroyed after it returned (mutant
+    // leaky-freed-at-thread-exit: through freed memory).
+    const Clock::time_point until = Clock::now() + 20 * kLeakyKeepAlive;
+    while (Clock::now() < until) {
+      co_await yield_now();
+      std::this_thread::sleep_for(50us);
+    }
+  }
 }
 
 struct EpisodeResult {
@@ -371,6 +400,8 @@ struct EpisodeResult {
 Runtime build_runtime(const EpisodePlan& plan) {
   Runtime::Builder builder;
   builder.max_blocking_threads(static_cast<std::size_t>(plan.blocking_closures) + 1);
+  builder.barrier_protected(plan.barrier_protected);
+  if (!plan.barrier_protected) builder.blocking_keep_alive(kLeakyKeepAlive);
   if (plan.multi_thread) {
     builder.multi_thread().worker_threads(2);
   } else {
@@ -460,7 +491,7 @@ void run_shutdown_race(const RunRequest& request, Outcome& outcome, const Shutdo
   run_iterations<ModeStats>(request, outcome, [&](ModeName mode, std::uint64_t iteration, ModeStats& stats) {
     SeededRandom random(request.seed, iteration * 4 + static_cast<std::uint64_t>(mode));
     for (const bool multi_thread : {true, false}) {
-      const EpisodePlan plan = make_plan(random, multi_thread);
+      const EpisodePlan plan = make_plan(random, multi_thread, mode);
       const EpisodeResult result = with_mode(mode, [&](auto tag) {
         return run_episode<decltype(tag)>(plan, random, adversary, owner_thread);
       });

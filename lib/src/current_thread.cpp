@@ -19,6 +19,7 @@ class CurrentThreadScheduler final : public SchedulerBase {
   }
 
   void schedule(TaskHeader* task) override {
+    perturb(PerturbPoint::push);
     queue_.push(task);
     idle_.notify_one();
   }

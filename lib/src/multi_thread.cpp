@@ -34,6 +34,7 @@ class MultiThreadScheduler final : public SchedulerBase {
   }
 
   void schedule(TaskHeader* task) override {
+    perturb(PerturbPoint::push);
     const ThreadContext& context = this_thread_context();
     if (context.role == ThreadRole::worker && context.runtime == this) {
       LocalQueue& local = locals_[context.worker_index];
@@ -87,12 +88,14 @@ class MultiThreadScheduler final : public SchedulerBase {
         if (mutated(Mutation::tls_before_tasks)) return;
         if (all_tasks_gone()) break;
       }
+      perturb(PerturbPoint::park);
       idle_.park([&] { return has_work() || (shutdown_started() && all_tasks_gone()); });
     }
     arrive_at_barrier();
   }
 
   TaskHeader* next_task(std::size_t index, unsigned tick) {
+    perturb(PerturbPoint::pop);
     LocalQueue& local = locals_[index];
     if (tick % kInjectorInterval == 0) {
       if (TaskHeader* task = injector_.pop()) return task;
@@ -100,6 +103,7 @@ class MultiThreadScheduler final : public SchedulerBase {
     if (TaskHeader* task = local.pop()) return task;
     if (TaskHeader* task = injector_.pop()) return task;
     const std::size_t n = locals_.size();
+    if (n > 1) perturb(PerturbPoint::steal);
     for (std::size_t i = 1; i < n; ++i) {
       if (TaskHeader* task = locals_[(index + i) % n].steal_into(local)) return task;
     }

@@ -58,6 +58,7 @@ void fatal(const char* message) noexcept {
 }
 
 void wake(TaskHeader* task) {
+  perturb(PerturbPoint::wake);
   if (task->state.wake()) task->runtime->schedule(task);
 }
 
@@ -219,6 +220,7 @@ void Notify::notify_all() {
     unlink_locked(*waiter);
     detail::wake(waiter->task_);
   }
+  if (detail::mutated(detail::Mutation::notify_all_stores_permit)) permit_ = true;
 }
 
 Notify::WaitAwaiter::~WaitAwaiter() {

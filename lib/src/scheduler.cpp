@@ -104,7 +104,9 @@ void BlockingPool::thread_main() {
       if (head_ == nullptr) tail_ = nullptr;
       --queued_;
       mutex_.unlock();
+      perturb(PerturbPoint::blocking_start);
       job->run();
+      perturb(PerturbPoint::blocking_end);
       mutex_.lock();
       continue;
     }
@@ -200,17 +202,18 @@ void TimerDriver::thread_main() {
     }
     const auto now = TimerEntry::Clock::now();
     auto first = entries_.begin();
-    if (first->first > now) {
+    if (first->first > now && !mutated(Mutation::timer_fires_early)) {
       // A copy: the entry may be erased (its frame destroyed) while this thread waits.
       const auto deadline = first->first;
       cv_.wait_until(mutex_, deadline);
       continue;
     }
     // Woken under the mutex: an awaiter being destroyed unlinks itself under it first.
-    while (first != entries_.end() && first->first <= now) {
+    while (first != entries_.end() && (first->first <= now || mutated(Mutation::timer_fires_early))) {
       TimerEntry* entry = first->second;
       entry->linked = false;
       first = entries_.erase(first);
+      perturb(PerturbPoint::timer_fire);
       wake(entry->task);
     }
   }
@@ -290,6 +293,7 @@ void SchedulerBase::cancel_all() {
 }
 
 void SchedulerBase::arrive_at_barrier() {
+  perturb(PerturbPoint::barrier_arrival);
   if (!barrier_protected()) return;  // Builder::barrier_protected(false): no step 5
   // A blocking thread can see its pool closed before the owner built the barrier.
   while (!shutdown_started()) shutdown_started_.wait(false, std::memory_order_acquire);

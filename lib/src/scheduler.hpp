@@ -14,6 +14,7 @@
 
 #include "asyncl/detail/atomics.hpp"
 #include "asyncl/detail/idle_set.hpp"
+#include "asyncl/detail/perturbation.hpp"
 #include "asyncl/detail/runtime_core.hpp"
 #include "asyncl/detail/shutdown_barrier.hpp"
 #include "asyncl/detail/thread_context.hpp"

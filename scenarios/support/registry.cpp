@@ -23,6 +23,10 @@ const char* mutation_name(asyncl::detail::Mutation mutation) {
     case Mutation::frame_not_destroyed: return "frame_not_destroyed";
     case Mutation::idle_lost_wakeup: return "idle_lost_wakeup";
     case Mutation::queue_steal_unlocked: return "queue_steal_unlocked";
+    case Mutation::notify_all_stores_permit: return "notify_all_stores_permit";
+    case Mutation::timer_fires_early: return "timer_fires_early";
+    case Mutation::blocking_exception_lost: return "blocking_exception_lost";
+    case Mutation::leaky_freed_at_thread_exit: return "leaky_freed_at_thread_exit";
   }
   return "unknown";
 }
@@ -103,6 +107,7 @@ JsonObject to_json(const Entry& entry) {
     json.set_raw("mutation", entry.mutation ? json_string(mutation_name(*entry.mutation)) : "null");
   }
   json.set("description", entry.description);
+  if (entry.explicit_only) json.set("explicit", true);
   return json;
 }
 

@@ -84,6 +84,9 @@ struct Entry {
   /// Mutants: the library switch this twin sets; nullopt for a scenario-level breakage.
   std::optional<asyncl::detail::Mutation> mutation;
   std::function<void(const RunRequest&, Outcome&)> run;
+  /// Scenarios: run only when named (`asyncl-verify run workload --budget 60`), not in a run of
+  /// everything ("explicit": true in `list`). Its mutants still run with everything.
+  bool explicit_only = false;
 };
 
 void register_entry(Entry entry);

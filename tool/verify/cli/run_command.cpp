@@ -59,6 +59,12 @@ CLI::App* setup_run_command(CLI::App& app, RunOptions& options) {
   command->add_option("--shard", options.shard,
                       "Run only shard I of N (run k of the full list goes to shard k mod N + 1)")
       ->type_name("I/N");
+  command->add_option("--budget", options.budget_s,
+                      "Seconds each selected scenario may run: processes of --iterations each, back to "
+                      "back with advancing seeds, until the budget is spent or one fails (e.g. "
+                      "`run workload --budget 60`); mutants are unaffected")
+      ->check(CLI::PositiveNumber)
+      ->type_name("SECONDS");
   add_build_dir_option(*command, options.build_dir);
   return command;
 }
@@ -111,6 +117,10 @@ int run_run_command(const RunOptions& options) {
   settings.timeout = std::chrono::duration<double>(options.timeout_s);
   settings.mutant_runs = options.mutant_runs;
   settings.source_root = workspace.repository_root.value_or(std::filesystem::path{});
+  if (options.budget_s > 0) {
+    settings.budget = std::chrono::duration<double>(options.budget_s);
+    settings.progress = [](const std::string& line) { std::cerr << "\n    " << line << std::flush; };
+  }
 
   install_interrupt_forwarding();
   VerifyReport report;
@@ -121,6 +131,7 @@ int run_run_command(const RunOptions& options) {
     const auto binary = std::find_if(binaries.begin(), binaries.end(),
                                      [&](const ScenarioBinary& b) { return b.flavor() == item.flavor; });
     report.runs.push_back(execute(item, *binary, settings));
+    if (settings.budget && item.entry.kind == EntryKind::scenario) std::cerr << "\n    ";
     std::cerr << progress_result(report.runs.back()) << std::endl;
   }
   report.summary = summarize(report.runs);

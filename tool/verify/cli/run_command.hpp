@@ -25,6 +25,7 @@ struct RunOptions {
   std::string junit;  // empty: none
   std::string shard;  // empty: everything
   std::string build_dir;
+  double budget_s = 0;  // 0: no budget (one process per scenario)
 };
 
 CLI::App* setup_run_command(CLI::App& app, RunOptions& options);

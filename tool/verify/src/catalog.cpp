@@ -60,6 +60,12 @@ std::vector<CatalogEntry> parse_catalog(const nlohmann::json& list_output) {
     entry.twin_of = optional_string(item, "twin_of", index);
     entry.attacks = optional_string(item, "attacks", index);
     entry.description = optional_string(item, "description", index);
+    if (const auto explicit_only = item.find("explicit"); explicit_only != item.end()) {
+      if (!explicit_only->is_boolean()) {
+        throw std::invalid_argument("entry \"" + entry.name + "\": \"explicit\" is not a boolean");
+      }
+      entry.explicit_only = explicit_only->get<bool>();
+    }
     if (const auto detectors = item.find("detectors"); detectors != item.end()) {
       if (!detectors->is_object()) {
         throw std::invalid_argument("entry \"" + entry.name + "\": \"detectors\" is not an object");
@@ -92,6 +98,7 @@ nlohmann::json to_json(const CatalogEntry& entry) {
     json["detectors"] = entry.detectors;
   }
   if (!entry.description.empty()) json["description"] = entry.description;
+  if (entry.explicit_only) json["explicit"] = true;
   return json;
 }
 

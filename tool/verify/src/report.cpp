@@ -151,6 +151,15 @@ RunRecord record_from_json(const nlohmann::json& json, const std::string& path) 
   record.signal = reader.optional_string("signal");
   record.reason = reader.optional_string("reason");
   record.stderr_excerpt = reader.optional_string("stderr_excerpt");
+  record.budget_s = reader.optional_number("budget_s");
+  record.processes = reader.optional_int("processes");
+  if (reader.find("programs") != nullptr) record.programs = reader.integer("programs");
+  if (reader.find("operations") != nullptr) record.operations = reader.integer("operations");
+  if (const nlohmann::json* coverage = reader.find("coverage")) {
+    if (!coverage->is_object()) reader.fail("coverage", "an object");
+    record.coverage = *coverage;
+  }
+  if (reader.find("program_failures") != nullptr) record.program_failures = reader.array("program_failures");
   return record;
 }
 
@@ -250,6 +259,12 @@ nlohmann::json to_json(const RunRecord& record) {
   if (record.signal) json["signal"] = *record.signal;
   if (record.reason) json["reason"] = *record.reason;
   if (record.stderr_excerpt) json["stderr_excerpt"] = *record.stderr_excerpt;
+  if (record.budget_s) json["budget_s"] = *record.budget_s;
+  if (record.processes) json["processes"] = *record.processes;
+  if (record.programs) json["programs"] = *record.programs;
+  if (record.operations) json["operations"] = *record.operations;
+  if (record.coverage) json["coverage"] = *record.coverage;
+  if (record.program_failures) json["program_failures"] = *record.program_failures;
   return json;
 }
 

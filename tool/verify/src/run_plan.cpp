@@ -43,7 +43,7 @@ std::vector<PlanItem> build_plan(const std::vector<FlavorCatalog>& catalogs,
   for (const FlavorCatalog& catalog : catalogs) {
     for (const CatalogEntry& entry : catalog.entries) {
       const bool named = selected.contains(entry.name);
-      bool wanted = selected.empty() || named;
+      bool wanted = named || (selected.empty() && !entry.explicit_only);
       if (entry.kind == EntryKind::mutant) {
         wanted = named || (include_mutants && (selected.empty() || selected.contains(entry.twin_of)));
       }

@@ -33,6 +33,70 @@ void fill_from(RunRecord& record, const SingleRun& run) {
   }
 }
 
+std::int64_t detail_integer(const std::optional<nlohmann::json>& line, const char* key, std::int64_t fallback) {
+  if (!line || !line->contains("detail") || !(*line)["detail"].is_object()) return fallback;
+  const nlohmann::json& detail = (*line)["detail"];
+  const auto found = detail.find(key);
+  return found != detail.end() && found->is_number_integer() ? found->get<std::int64_t>() : fallback;
+}
+
+/// Adds one budgeted process's programs, operations and coverage to the record.
+void accumulate(RunRecord& record, const std::optional<nlohmann::json>& line, int iterations) {
+  record.programs = record.programs.value_or(0) + detail_integer(line, "programs", iterations);
+  record.operations = record.operations.value_or(0) + detail_integer(line, "operations_executed", 0);
+  if (!line || !line->contains("detail") || !(*line)["detail"].is_object()) return;
+  const auto coverage = (*line)["detail"].find("coverage");
+  if (coverage == (*line)["detail"].end() || !coverage->is_object()) return;
+  if (!record.coverage) record.coverage = nlohmann::json::object();
+  for (const auto& [name, count] : coverage->items()) {
+    if (!count.is_number_integer()) continue;
+    const std::int64_t before = record.coverage->value(name, std::int64_t{0});
+    (*record.coverage)[name] = before + count.get<std::int64_t>();
+  }
+}
+
+nlohmann::json program_failure(const SingleRun& run, std::uint64_t seed) {
+  const std::optional<nlohmann::json>& line = run.observation.scenario_output;
+  if (line && line->contains("detail") && (*line)["detail"].is_object() && (*line)["detail"].contains("failure") &&
+      (*line)["detail"]["failure"].is_object()) {
+    return (*line)["detail"]["failure"];
+  }
+  nlohmann::json failure{{"seed", seed}};
+  if (!run.observation.reason.empty()) failure["message"] = run.observation.reason;
+  return failure;
+}
+
+RunRecord execute_budgeted(RunRecord record, const PlanItem& item, const ScenarioBinary& binary,
+                           const RunSettings& settings) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point started = Clock::now();
+  record.budget_s = settings.budget->count();
+  record.processes = 0;
+  record.program_failures = nlohmann::json::array();
+  std::uint64_t seed = settings.seed;
+  for (;;) {
+    const SingleRun run = run_once(item, binary, settings, seed);
+    record.processes = *record.processes + 1;
+    record.duration_s += run.process.duration_s;
+    accumulate(record, run.observation.scenario_output, settings.iterations);
+    const Verdict verdict = classify_scenario(run.observation);
+    const double spent = std::chrono::duration<double>(Clock::now() - started).count();
+    if (settings.progress) {
+      settings.progress(item.entry.name + " " + item.flavor + ": " + std::to_string(*record.programs) + " programs, " +
+                        std::to_string(*record.operations) + " operations, seed " + std::to_string(seed) + ", " +
+                        std::to_string(static_cast<long>(std::max(0.0, record.budget_s.value() - spent))) + " s left" +
+                        (verdict == Verdict::pass ? "" : ", " + std::string(to_string(verdict))));
+    }
+    if (verdict != Verdict::pass || spent >= settings.budget->count()) {
+      record.verdict = verdict;
+      fill_from(record, run);
+      if (verdict != Verdict::pass) record.program_failures->push_back(program_failure(run, seed));
+      return record;
+    }
+    seed += static_cast<std::uint64_t>(std::max(1, settings.iterations));
+  }
+}
+
 }  // namespace
 
 RunRecord execute(const PlanItem& item, const ScenarioBinary& binary, const RunSettings& settings) {
@@ -44,6 +108,9 @@ RunRecord execute(const PlanItem& item, const ScenarioBinary& binary, const RunS
   record.mode = settings.mode;
   record.iterations = settings.iterations;
   record.seed = settings.seed;
+  if (item.entry.kind == EntryKind::scenario && settings.budget) {
+    return execute_budgeted(std::move(record), item, binary, settings);
+  }
   if (item.entry.kind == EntryKind::scenario) {
     const SingleRun run = run_once(item, binary, settings, settings.seed);
     record.verdict = classify_scenario(run.observation);

@@ -38,6 +38,15 @@ TEST(Catalog, RejectsOutputThatBreaksTheContract) {
                std::invalid_argument);
 }
 
+TEST(Catalog, ExplicitScenarioReadsAndWritesBack) {
+  const auto entries = parse_catalog(nlohmann::json::parse(R"([{"name":"workload","kind":"scenario","explicit":true}])"));
+  ASSERT_EQ(entries.size(), 1U);
+  EXPECT_TRUE(entries[0].explicit_only);
+  EXPECT_EQ(to_json(entries[0])["explicit"], true);
+  EXPECT_THROW(parse_catalog(nlohmann::json::parse(R"([{"name":"w","kind":"scenario","explicit":"yes"}])")),
+               std::invalid_argument);
+}
+
 TEST(Catalog, MergeJoinsFlavorsByName) {
   const auto entries = parse_catalog(nlohmann::json::parse(kList));
   CatalogEntry model{"barrier-model", EntryKind::scenario, {}, {}, {}, {}};

@@ -32,6 +32,28 @@ TEST(Report, JsonFollowsTheSchema) {
   }
 }
 
+TEST(Report, BudgetedRecordFollowsTheSchemaAndReadsBack) {
+  VerifyReport report = sample_report();
+  RunRecord record = scenario_record(static_cast<int>(report.runs.size()), "asan", "workload", Verdict::fail);
+  record.budget_s = 30.0;
+  record.processes = 4;
+  record.programs = 80;
+  record.operations = 1234;
+  record.coverage = nlohmann::json{{"sleep.zero", 7}, {"notify.one", 3}};
+  record.program_failures = nlohmann::json::array(
+      {{{"seed", 61}, {"signature", "asan:SEGV"}, {"replay", "asyncl-verify run workload --flavor asan --seed 61 --iterations 1"},
+        {"minimal_program", "co_await sleep_for(0ms);"}}});
+  report.runs.push_back(record);
+  report.summary = summarize(report.runs);
+  const nlohmann::json json = to_json(report);
+  const auto errors = validate_json_schema(load_verify_schema(), json);
+  EXPECT_TRUE(errors.empty()) << joined(errors);
+  EXPECT_EQ(report_from_json(nlohmann::json::parse(serialize(report))), report);
+  nlohmann::json broken = json;
+  broken["runs"].back()["coverage"]["sleep.zero"] = -1;
+  EXPECT_FALSE(validate_json_schema(load_verify_schema(), broken).empty());
+}
+
 TEST(Report, EmptyReportFollowsTheSchema) {
   VerifyReport report;
   report.context = testing::sample_context();

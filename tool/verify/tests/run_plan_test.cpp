@@ -52,6 +52,19 @@ TEST(RunPlan, NamingAScenarioBringsItsMutants) {
             (std::vector<std::string>{"tsan/relaxed-barrier"}));
 }
 
+TEST(RunPlan, ExplicitScenarioRunsOnlyWhenNamedItsMutantsAlways) {
+  CatalogEntry workload = scenario("workload");
+  workload.explicit_only = true;
+  const std::vector<CatalogEntry> entries{scenario("migration"), workload,
+                                          mutant("timer-fires-early", "workload", {{"asan", "scenario:assertion"}})};
+  const std::vector<FlavorCatalog> asan{{"asan", entries}};
+  EXPECT_EQ(names(build_plan(asan, {}, true)),
+            (std::vector<std::string>{"asan/migration", "asan/timer-fires-early"}));
+  EXPECT_EQ(names(build_plan(asan, {"workload"}, false)), (std::vector<std::string>{"asan/workload"}));
+  EXPECT_EQ(names(build_plan(asan, {"workload"}, true)),
+            (std::vector<std::string>{"asan/workload", "asan/timer-fires-early"}));
+}
+
 TEST(RunPlan, UnknownNameIsAUsageError) {
   try {
     build_plan(catalogs(), {"shutdown-race", "no-such"}, true);

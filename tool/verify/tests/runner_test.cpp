@@ -91,6 +91,35 @@ TEST_F(Runner, ScenarioPassesWithItsLineAndTheSanitizerOptions) {
   EXPECT_EQ(line["detail"]["ubsan_options"], kUbsanOptions);
 }
 
+TEST_F(Runner, BudgetRunsProcessesBackToBackWithAdvancingSeeds) {
+  RunSettings settings = quick();
+  settings.budget = std::chrono::duration<double>(0.3);
+  std::vector<std::string> progress;
+  settings.progress = [&](const std::string& line) { progress.push_back(line); };
+  const RunRecord record = run("tsan", "alpha", settings);
+  EXPECT_EQ(record.verdict, Verdict::pass);
+  ASSERT_TRUE(record.processes.has_value());
+  EXPECT_GE(*record.processes, 1);
+  EXPECT_EQ(progress.size(), static_cast<std::size_t>(*record.processes));
+  EXPECT_EQ(record.programs, 2 * *record.processes);  // no detail.programs: iterations per process
+  EXPECT_EQ(record.budget_s, 0.3);
+  EXPECT_EQ(record.seed, 7U);
+  // The last line is the last process's: its seed advanced by the iterations per process.
+  EXPECT_EQ((*record.scenario_output)["seed"], 7 + 2 * (*record.processes - 1));
+  EXPECT_TRUE(record.program_failures->empty());
+}
+
+TEST_F(Runner, BudgetStopsAtTheFirstFailingProcess) {
+  ::setenv("FAKE_SCENARIOS_FAIL", "alpha", 1);
+  RunSettings settings = quick();
+  settings.budget = std::chrono::duration<double>(30);
+  const RunRecord record = run("tsan", "alpha", settings);
+  EXPECT_EQ(record.verdict, Verdict::fail);
+  EXPECT_EQ(record.processes, 1);
+  ASSERT_EQ(record.program_failures->size(), 1U);
+  EXPECT_EQ((*record.program_failures)[0]["seed"], 7);
+}
+
 TEST_F(Runner, MutantCaughtInEveryRunWithRateOne) {
   const RunRecord record = run("tsan", "alpha-skip-wait");
   EXPECT_EQ(record.verdict, Verdict::caught);

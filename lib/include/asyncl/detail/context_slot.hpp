@@ -83,8 +83,23 @@ class ContextSlot<T, Init, ContextMode::leaky> {
     Node* next = nullptr;
   };
 
+#if defined(ASYNCL_VERIFICATION)
+  /// Mutant leaky_freed_at_thread_exit: the thread's object dies with the thread.
+  struct FreedAtThreadExit {
+    Node* node = nullptr;
+    ~FreedAtThreadExit() { delete node; }
+  };
+#endif
+
   [[gnu::noinline]] static Node* make_node() {
     Node* node = new Node();
+#if defined(ASYNCL_VERIFICATION)
+    if (mutated(Mutation::leaky_freed_at_thread_exit)) {
+      static thread_local FreedAtThreadExit freed_at_exit;
+      freed_at_exit.node = node;
+      return node;
+    }
+#endif
     node->next = leaked_.load(std::memory_order_relaxed);
     // Relaxed: the list only has to hold the pointer; no thread ever reads through it.
     while (!leaked_.compare_exchange_weak(node->next, node, std::memory_order_relaxed)) {

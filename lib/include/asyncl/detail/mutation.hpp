@@ -8,6 +8,8 @@
 //
 // Each mutation names the step of the shutdown protocol it breaks (detail::ShutdownStep,
 // asyncl/detail/shutdown_steps.hpp; numbered in lib/src/scheduler.cpp) or the rule it breaks.
+// The last four break paths only the workload scenario (and shutdown-race's leaky episodes)
+// reach: what Notify, the timer, spawn_blocking and leaky mode promise to users.
 
 #include <cstdint>
 
@@ -23,6 +25,10 @@ enum class Mutation : std::uint8_t {
   frame_not_destroyed,       // step 4, destroy_frames: a cancelled frame is leaked
   idle_lost_wakeup,          // idle set: the pusher reads the sleeper count with a plain load
   queue_steal_unlocked,      // work queue: a thief steals without the victim queue's lock
+  notify_all_stores_permit,  // Notify: notify_all also stores the permit (only notify_one may)
+  timer_fires_early,         // timer: a sleep is woken at once, before its deadline
+  blocking_exception_lost,   // spawn_blocking: a closure's exception becomes a default value
+  leaky_freed_at_thread_exit,  // leaky Context: the object is freed when its thread exits
 };
 
 #if defined(ASYNCL_VERIFICATION)

@@ -121,10 +121,25 @@ class BlockingJobFor final : public BlockingJob {
       }
     } catch (...) {
       finish_closure();
-      join_->fail(std::current_exception());
+      if (!lose_exception()) join_->fail(std::current_exception());
     }
     join_->release();
     delete this;
+  }
+
+  /// Mutant blocking_exception_lost: completes with a default value instead of the exception.
+  bool lose_exception() {
+    if constexpr (std::is_void_v<R> || std::is_default_constructible_v<R>) {
+      if (mutated(Mutation::blocking_exception_lost)) {
+        if constexpr (std::is_void_v<R>) {
+          join_->complete();
+        } else {
+          join_->complete(R{});
+        }
+        return true;
+      }
+    }
+    return false;
   }
 
   void drop() noexcept override {

@@ -44,6 +44,9 @@ struct CatalogEntry {
   std::string attacks;       // mutants: the protocol step it breaks, e.g. "shutdown step 4"
   std::string description;
   std::map<std::string, std::string> detectors;  // flavor -> expected detection "tool:kind"
+  // Scenarios listed with "explicit": true run only when named (`run workload --budget 60`),
+  // never in a run that names nothing; their mutants are selected as usual.
+  bool explicit_only = false;
 
   // The detection a mutant must produce under `flavor`; nullopt for scenarios and for
   // mutants that declare nothing for that flavor (they are not run there).

@@ -58,6 +58,13 @@ struct RunRecord {
   std::optional<std::string> signal;
   std::optional<std::string> reason;          // one line when the verdict is not pass/caught
   std::optional<std::string> stderr_excerpt;  // head of stderr when the verdict is not pass/caught
+  // Budgeted scenario runs (`run --budget`): processes back to back, seeds advancing by iterations.
+  std::optional<double> budget_s;
+  std::optional<int> processes;
+  std::optional<std::int64_t> programs;    // sum of the lines' detail.programs (else iterations)
+  std::optional<std::int64_t> operations;  // sum of the lines' detail.operations_executed
+  std::optional<nlohmann::json> coverage;  // the lines' detail.coverage, summed per key
+  std::optional<nlohmann::json> program_failures;  // array: detail.failure of each failing process
 
   bool passed() const { return verdict == Verdict::pass || verdict == Verdict::caught; }
   bool operator==(const RunRecord&) const = default;

@@ -2,8 +2,9 @@
 //
 // Defines:
 //   RunSettings          iterations, seed, mode, timeout, mutant runs, source root
-//   execute(item, binary, settings)   one process for a scenario, `mutant_runs` processes for a
-//                                     mutant (run k uses seed + k); returns the record
+//   execute(item, binary, settings)   one process for a scenario (with a budget: as many as fit),
+//                                     `mutant_runs` processes for a mutant (run k uses seed + k);
+//                                     returns the record
 //   relative_to_source(reports, root) makes frame paths under the source tree relative
 //   stderr_excerpt(text)              the part of stderr a failing record keeps
 //
@@ -16,6 +17,8 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +36,11 @@ struct RunSettings {
   std::chrono::duration<double> timeout{300};
   int mutant_runs = 3;
   std::filesystem::path source_root;  // empty: leave frame paths as printed
+  // Scenarios only: run processes back to back (seed, seed + iterations, ...) until this much
+  // time is spent or one fails; the record sums their programs, operations and coverage.
+  std::optional<std::chrono::duration<double>> budget;
+  // Called after each budgeted process with a one-line progress report.
+  std::function<void(const std::string&)> progress;
 };
 
 // The first characters of stderr that a failing record keeps.
