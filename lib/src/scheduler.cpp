@@ -203,7 +203,11 @@ void TimerDriver::thread_main() {
     if (first->first > now) {
       // A copy: the entry may be erased (its frame destroyed) while this thread waits.
       const auto deadline = first->first;
-      cv_.wait_until(mutex_, deadline);
+      if (deadline == TimerEntry::Clock::time_point::max()) {
+        cv_.wait(mutex_);  // a saturated sleep never fires: wait for an earlier entry or stop()
+      } else {
+        cv_.wait_until(mutex_, deadline);
+      }
       continue;
     }
     // Woken under the mutex: an awaiter being destroyed unlinks itself under it first.
