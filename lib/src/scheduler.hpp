@@ -98,6 +98,9 @@ class SchedulerBase : public RuntimeCore {
   virtual std::size_t worker_count() const noexcept = 0;
   virtual bool is_current_thread() const noexcept = 0;
 
+  /// Whether the caller is the thread that built the runtime.
+  bool on_owner_thread() const noexcept { return std::this_thread::get_id() == owner_; }
+
   /// The shutdown protocol (scheduler.cpp). Owner thread, once, from ~Runtime.
   void shutdown();
 

@@ -182,6 +182,68 @@ TEST_P(Flavors, BlockOnFromInsideATaskIsRejected) {
   EXPECT_TRUE(rejected);
 }
 
+// Before the fix: block_on checked only that the caller was no pool thread, so any thread
+// could drive a current-thread runtime (two at once ran its tasks concurrently).
+TEST(RuntimeCurrentThread, BlockOnFromAThreadOtherThanTheBuilderIsALogicError) {
+  Runtime rt = single();
+  std::string error;
+  std::thread other([&] {
+    try {
+      rt.block_on([]() -> Task<void> { co_return; }());
+    } catch (const std::logic_error& e) {
+      error = e.what();
+    }
+  });
+  other.join();
+  EXPECT_NE(error.find("thread that built it"), std::string::npos) << error;
+  EXPECT_EQ(rt.block_on([]() -> Task<int> { co_return 1; }()), 1);
+}
+
+// A multi-thread runtime's owner runs no tasks: any thread outside the runtime may block on it.
+TEST(RuntimeMultiThread, BlockOnFromAnotherThreadIsAllowed) {
+  Runtime rt = multi(1);
+  int result = 0;
+  std::thread other([&] { result = rt.block_on([]() -> Task<int> { co_return 4; }()); });
+  other.join();
+  EXPECT_EQ(result, 4);
+}
+
+// Before the fix: both hung forever (the thread waited at the barrier as the owner while its
+// own task or closure never returned).
+class RuntimeDeathTest : public ::testing::TestWithParam<Runtime::Flavor> {
+ protected:
+  void SetUp() override { GTEST_FLAG_SET(death_test_style, "threadsafe"); }
+  Runtime* make() const {
+    return new Runtime(GetParam() == Runtime::Flavor::multi_thread ? multi() : single());
+  }
+};
+INSTANTIATE_TEST_SUITE_P(Runtime, RuntimeDeathTest,
+                         ::testing::Values(Runtime::Flavor::multi_thread, Runtime::Flavor::current_thread),
+                         [](const auto& info) {
+                           return info.param == Runtime::Flavor::multi_thread ? "MultiThread" : "CurrentThread";
+                         });
+
+TEST_P(RuntimeDeathTest, DestroyingTheRuntimeFromItsOwnTaskAborts) {
+  EXPECT_DEATH(
+      {
+        Runtime* rt = make();
+        rt->block_on([](Runtime* rt) -> Task<void> {
+          delete rt;
+          co_return;
+        }(rt));
+      },
+      "destroyed on one of its own threads");
+}
+
+TEST_P(RuntimeDeathTest, DestroyingTheRuntimeFromItsBlockingClosureAborts) {
+  EXPECT_DEATH(
+      {
+        Runtime* rt = make();
+        rt->spawn_blocking([rt] { delete rt; }).wait();
+      },
+      "destroyed on one of its own threads");
+}
+
 TEST(RuntimeOutside, SpawnOutsideARuntimeIsALogicError) {
   EXPECT_THROW((void)asyncl::spawn([]() -> Task<void> { co_return; }()), std::logic_error);
   EXPECT_FALSE(asyncl::this_worker::index().has_value());

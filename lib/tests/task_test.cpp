@@ -110,3 +110,32 @@ TEST(Task, DestroyingAnUnstartedTaskRunsNoBody) {
 }
 
 }  // namespace
+
+namespace {
+
+// Before the fix: the second co_await resumed a finished coroutine (SEGV); awaiting a
+// moved-from Task dereferenced a null handle.
+TEST(Task, AwaitingATaskTwiceOrAfterItWasMovedFromIsALogicError) {
+  asyncl::Runtime rt = one_worker();
+  rt.block_on([]() -> asyncl::Task<void> {
+    asyncl::Task<int> t = answer();
+    EXPECT_EQ(co_await std::move(t), 42);
+    try {
+      (void)co_await std::move(t);
+      ADD_FAILURE() << "a finished Task was awaited again";
+    } catch (const std::logic_error& e) {
+      EXPECT_NE(std::string(e.what()).find("awaited a second time"), std::string::npos) << e.what();
+    }
+    asyncl::Task<int> source = answer();
+    asyncl::Task<int> target = std::move(source);
+    try {
+      (void)co_await std::move(source);
+      ADD_FAILURE() << "a moved-from Task was awaited";
+    } catch (const std::logic_error& e) {
+      EXPECT_NE(std::string(e.what()).find("moved from"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(co_await std::move(target), 42);
+  }());
+}
+
+}  // namespace

@@ -34,6 +34,7 @@ class Task;
 namespace detail {
 
 struct TaskAccess;
+[[noreturn]] void throw_task_misuse(bool moved_from);
 
 template <class T>
 class TaskPromiseStorage : public PromiseBase {
@@ -129,8 +130,14 @@ class [[nodiscard]] Task {
     std::coroutine_handle<promise_type> child_;
   };
 
-  /// Starts the task; the awaiter resumes with its result. Awaiting a moved-from Task is invalid.
-  Awaiter operator co_await() && noexcept { return Awaiter(handle_); }
+  /// Starts the task; the awaiter resumes with its result. A Task runs once: awaiting it again,
+  /// or awaiting a moved-from Task, throws std::logic_error.
+  Awaiter operator co_await() && {
+    if (!handle_ || handle_.done() || handle_.promise().continuation_) {
+      detail::throw_task_misuse(!handle_);
+    }
+    return Awaiter(handle_);
+  }
 
  private:
   friend class detail::TaskPromise<T>;
