@@ -33,19 +33,34 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <exception>
+#include <string>
+#include <system_error>
 #include <utility>
 
+#include "asyncl/detail/fault_injection.hpp"
 #include "asyncl/detail/mutation.hpp"
 
 namespace asyncl::detail {
 
 std::thread start_pool_thread(SchedulerBase& runtime, ThreadRole role, std::size_t index,
                               std::function<void()> body) {
-  return std::thread([&runtime, role, index, body = std::move(body)] {
-    this_thread_context().assign(role, &runtime, index);
-    body();
-    this_thread_context() = ThreadContext{};
-  });
+  static constexpr const char* kRoleNames[] = {"", "worker", "blocking", "timer", "owner"};
+  const std::string what = std::string("asyncl: could not start a ") +
+                           kRoleNames[static_cast<std::size_t>(role)] + " thread";
+  try {
+    if (take_fault(Fault::thread_start)) {
+      throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again),
+                              "injected by the test");
+    }
+    return std::thread([&runtime, role, index, body = std::move(body)] {
+      this_thread_context().assign(role, &runtime, index);
+      body();
+      this_thread_context() = ThreadContext{};
+    });
+  } catch (const std::system_error& e) {
+    throw std::system_error(e.code(), what + " (" + e.what() + ")");
+  }
 }
 
 // ── BlockingPool ──────────────────────────────────────────────────────────────────────────────
@@ -59,6 +74,8 @@ bool BlockingPool::submit(BlockingJob* job) {
     task->state.pin();
     job->pinned = task;
   }
+  BlockingJob* stranded = nullptr;
+  std::exception_ptr error;
   {
     LockGuard lock(mutex_);
     if (!closed_) {
@@ -72,15 +89,42 @@ bool BlockingPool::submit(BlockingJob* job) {
       ++queued_;
       if (queued_ > idle_ && live_ < max_threads_) {
         reap_exited_locked();
-        ++live_;
-        threads_.push_back(start_pool_thread(runtime_, ThreadRole::blocking, 0, [this] { thread_main(); }));
+        try {
+          threads_.push_back(start_pool_thread(runtime_, ThreadRole::blocking, 0, [this] { thread_main(); }));
+          ++live_;
+        } catch (const std::system_error&) {
+          // No thread started. With none alive, nothing would ever run the queued jobs (only
+          // jobs submitted since the last thread left can be queued then): fail them.
+          // Otherwise a live thread runs them all, this job too.
+          if (live_ == 0) {
+            stranded = unlink_all_locked();
+            error = std::current_exception();
+          }
+        }
       }
-      cv_.notify_one();
-      return true;
+      if (stranded == nullptr) {
+        cv_.notify_one();
+        return true;
+      }
     }
+  }
+  if (stranded != nullptr) {
+    while (stranded != nullptr) {
+      BlockingJob* next = stranded->next;
+      stranded->fail(error);
+      stranded = next;
+    }
+    return true;
   }
   job->drop();
   return false;
+}
+
+BlockingJob* BlockingPool::unlink_all_locked() noexcept {
+  BlockingJob* jobs = std::exchange(head_, nullptr);
+  tail_ = nullptr;
+  queued_ = 0;
+  return jobs;
 }
 
 void BlockingPool::reap_exited_locked() {
@@ -138,9 +182,7 @@ void BlockingPool::drop_queued() {
   BlockingJob* job = nullptr;
   {
     LockGuard lock(mutex_);
-    job = std::exchange(head_, nullptr);
-    tail_ = nullptr;
-    queued_ = 0;
+    job = unlink_all_locked();
   }
   while (job != nullptr) {
     BlockingJob* next = job->next;
@@ -316,7 +358,8 @@ void SchedulerBase::shutdown() {
   }
   blocking_threads = blocking_.close();
   const std::size_t workers = tls_first ? 0 : worker_threads_in_barrier();
-  barrier_.emplace(static_cast<std::uint32_t>(workers + blocking_threads + 1 /*timer*/ + 1 /*owner*/));
+  const std::size_t timer = timer_.started() ? 1 : 0;  // 0 only if build() failed to start it
+  barrier_.emplace(static_cast<std::uint32_t>(workers + blocking_threads + timer + 1 /*owner*/));
   // release: publishes barrier_ to every pool thread that sees the flag (shutdown_started()).
   shutdown_started_.store(true, std::memory_order_release);
   shutdown_started_.notify_all();

@@ -40,6 +40,7 @@ class BlockingPool {
  private:
   void thread_main();
   void reap_exited_locked();
+  BlockingJob* unlink_all_locked() noexcept;
 
   SchedulerBase& runtime_;
   const std::size_t max_threads_;
@@ -60,6 +61,7 @@ class TimerDriver {
  public:
   explicit TimerDriver(SchedulerBase& runtime);
   void start();
+  bool started() const noexcept { return thread_.joinable(); }
   void add(TimerEntry& entry);
   void remove(TimerEntry& entry) noexcept;
   /// Shutdown step 3: stops firing; the timer thread goes to the barrier.
@@ -120,7 +122,8 @@ class SchedulerBase : public RuntimeCore {
   /// Runs one popped task on the calling pool thread: resumes it, or destroys its frame.
   void run_task(TaskHeader* task);
 
-  /// Start the flavor's threads; called by the flavor's constructor.
+  /// Start the flavor's threads; called by the flavor's constructor. If a start fails, the
+  /// flavor's constructor runs shutdown() with the threads that did start, then rethrows.
   void start_common_threads();
   /// Shutdown step 4 for the flavor: every frame is destroyed when it returns (multi_thread:
   /// workers do it and the owner returns at once; current_thread: the owner does it).

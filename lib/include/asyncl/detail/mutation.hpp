@@ -22,6 +22,7 @@ enum class Mutation : std::uint8_t {
   frame_not_destroyed,       // shutdown step 3: a cancelled frame is leaked
   idle_lost_wakeup,          // idle set: the pusher reads the sleeper count with a plain load
   queue_steal_unlocked,      // work queue: a thief steals without the victim queue's lock
+  task_state_unordered_decision,  // task state: an unchanged word is decided on a relaxed load
 };
 
 #if defined(ASYNCL_VERIFICATION)
