@@ -349,6 +349,18 @@ void SchedulerBase::shutdown() {
           "built it; its tasks' thread-local objects live on that thread");
   }
 #endif
+  // A static (or thread_local) current-thread runtime destroyed at exit: its owner thread's
+  // thread_local objects are already gone, and step 4 would destroy, on that thread, frames
+  // that may write through barrier-mode references into them.
+  if (owner_refs_taken_ && this_thread_context().barrier_objects_destroyed && !all_tasks_gone()) {
+    std::string message =
+        "asyncl: a current-thread Runtime was destroyed after the thread_local objects of its "
+        "owner thread (a static or thread_local Runtime ending at exit) while tasks that may hold "
+        "barrier-mode references into them were alive";
+    if (owner_key_ != nullptr) message += std::string(" (context '") + owner_key_ + "')";
+    message += "; destroy it before main returns, or use leaky or shared mode";
+    fatal(message.c_str());
+  }
   const bool tls_first = mutated(Mutation::tls_before_tasks);
   // Step 1: close.
   std::size_t blocking_threads = 0;

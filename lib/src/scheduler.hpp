@@ -122,6 +122,11 @@ class SchedulerBase : public RuntimeCore {
   /// Runs one popped task on the calling pool thread: resumes it, or destroys its frame.
   void run_task(TaskHeader* task);
 
+  /// A current-thread runtime's owner made barrier-mode references to its own objects, which
+  /// live tasks may hold (set by drive_until; checked by shutdown()).
+  bool owner_refs_taken_ = false;
+  const char* owner_key_ = nullptr;
+
   /// Start the flavor's threads; called by the flavor's constructor. If a start fails, the
   /// flavor's constructor runs shutdown() with the threads that did start, then rethrows.
   void start_common_threads();
