@@ -63,10 +63,12 @@ void wake(TaskHeader* task) {
 
 void JoinStateBase::schedule(TaskHeader* task) { task->runtime->schedule(task); }
 
+void unpin(TaskHeader* task) noexcept {
+  if (task->state.unpin()) task->runtime->schedule(task);
+}
+
 void BlockingJob::unpin() noexcept {
-  if (TaskHeader* task = std::exchange(pinned, nullptr)) {
-    if (task->state.unpin()) task->runtime->schedule(task);
-  }
+  if (TaskHeader* task = std::exchange(pinned, nullptr)) detail::unpin(task);
 }
 
 RuntimeCore& current_runtime(const char* caller) {

@@ -49,6 +49,7 @@ class [[nodiscard]] JoinHandle {
 
   class Awaiter {
    public:
+    using is_asyncl_awaiter = void;
     explicit Awaiter(detail::JoinState<T>* state) noexcept : state_(state) {}
     Awaiter(Awaiter&& other) noexcept
         : state_(other.state_), waiting_(std::exchange(other.waiting_, nullptr)) {}

@@ -30,6 +30,7 @@ namespace asyncl {
 
 class YieldAwaiter {
  public:
+  using is_asyncl_awaiter = void;
   YieldAwaiter() noexcept = default;
   bool await_ready() const noexcept { return false; }
   template <class P>
@@ -75,6 +76,7 @@ inline std::chrono::steady_clock::time_point saturating_deadline(std::chrono::st
 /// durations saturate) never fires, and the task sleeps until it is aborted or shut down.
 class SleepAwaiter {
  public:
+  using is_asyncl_awaiter = void;
   explicit SleepAwaiter(std::chrono::steady_clock::time_point deadline) noexcept : deadline_(deadline) {}
   SleepAwaiter(SleepAwaiter&& other) noexcept : deadline_(other.deadline_) {}
   SleepAwaiter& operator=(SleepAwaiter&&) = delete;
@@ -147,6 +149,7 @@ class Notify {
 
   class WaitAwaiter {
    public:
+    using is_asyncl_awaiter = void;
     explicit WaitAwaiter(Notify& notify) noexcept : notify_(notify) {}
     WaitAwaiter(WaitAwaiter&& other) noexcept : notify_(other.notify_) {}
     WaitAwaiter& operator=(WaitAwaiter&&) = delete;

@@ -104,6 +104,7 @@ class RootPromise final : public PromiseBase {
 /// Suspends the root until no blocking closure the task submitted runs any more (they may
 /// refer to its frame); resumes with true if it had to wait, false at once if none ran.
 struct UnpinnedAwaiter {
+  using is_asyncl_awaiter = void;
   bool suspended = false;
   bool await_ready() const noexcept { return false; }
   bool await_suspend(std::coroutine_handle<RootPromise> h) noexcept {
