@@ -64,10 +64,12 @@ void wake(TaskHeader* task) {
 
 void JoinStateBase::schedule(TaskHeader* task) { task->runtime->schedule(task); }
 
+void unpin(TaskHeader* task) noexcept {
+  if (task->state.unpin()) task->runtime->schedule(task);
+}
+
 void BlockingJob::unpin() noexcept {
-  if (TaskHeader* task = std::exchange(pinned, nullptr)) {
-    if (task->state.unpin()) task->runtime->schedule(task);
-  }
+  if (TaskHeader* task = std::exchange(pinned, nullptr)) detail::unpin(task);
 }
 
 RuntimeCore& current_runtime(const char* caller) {
@@ -75,6 +77,24 @@ RuntimeCore& current_runtime(const char* caller) {
   throw std::logic_error(std::string(caller) +
                          " called outside an asyncl runtime (not on one of its threads, and not "
                          "inside Runtime::block_on)");
+}
+
+void check_may_block(const char* caller) {
+  const ThreadContext& context = this_thread_context();
+  if (context.role == ThreadRole::worker || context.role == ThreadRole::owner) {
+    throw std::logic_error(std::string(caller) +
+                           " called inside a task (or on a worker): blocking the thread would "
+                           "stall the tasks it runs, the awaited one too; use co_await");
+  }
+}
+
+void throw_moved_from_join_handle() {
+  throw std::logic_error("asyncl: a JoinHandle was used after it was moved from");
+}
+
+void throw_task_misuse(bool moved_from) {
+  throw std::logic_error(moved_from ? "asyncl: a Task was awaited after it was moved from"
+                                    : "asyncl: a Task was awaited a second time; a Task runs once");
 }
 
 ScopeNode* copy_scope(const ScopeNode* scope) {
@@ -130,7 +150,15 @@ Runtime::Runtime(const Builder& builder) {
 Runtime::Runtime(Runtime&&) noexcept = default;
 
 Runtime::~Runtime() {
-  if (core_) static_cast<detail::SchedulerBase&>(*core_).shutdown();
+  if (!core_) return;
+  // The protocol waits for every task and closure of this runtime; run on one of its own
+  // threads, it would wait for itself forever.
+  if (detail::this_thread_context().runtime == core_.get()) {
+    detail::fatal("asyncl: a Runtime was destroyed on one of its own threads (inside one of its "
+                  "tasks or blocking closures); shutdown would wait for that thread forever. "
+                  "Destroy it from the thread that owns it, outside block_on");
+  }
+  static_cast<detail::SchedulerBase&>(*core_).shutdown();
 }
 
 Runtime::Flavor Runtime::flavor() const noexcept {
@@ -147,6 +175,12 @@ void Runtime::check_owner_thread(const char* caller) const {
     throw std::logic_error(std::string(caller) +
                            " called from a runtime thread or from inside a task; only the owner "
                            "thread may block on a runtime");
+  }
+  const auto& scheduler = static_cast<const detail::SchedulerBase&>(*core_);
+  if (scheduler.is_current_thread() && !scheduler.on_owner_thread()) {
+    throw std::logic_error(std::string(caller) +
+                           " called on a thread other than the one that built this current-thread "
+                           "runtime; its tasks run only on the thread that built it");
   }
 }
 

@@ -689,4 +689,56 @@ TEST(ContextDeathTest, DereferenceAfterShutdownAbortsNamingTheKey) {
 #endif
 }
 
+// A current-thread runtime that outlives main (a static): the owner thread's thread_local
+// objects are destroyed before static objects at exit, so shutdown would destroy frames that
+// write through barrier-mode references into destroyed objects. Before the fix that was a
+// heap-use-after-free at exit (ASan) or silent corruption; now shutdown refuses, naming the
+// reason (and, in checked builds, the key).
+struct LongText {
+  std::string text = std::string(64, 'x');  // on the heap: a write after destruction is caught
+};
+constexpr auto OWNER_TEXT = asyncl::context<LongText>("OWNER_TEXT", [] { return LongText(); });
+
+[[noreturn]] void static_runtime_with_owner_references_at_exit() {
+  static asyncl::Notify never;  // first: destroyed after the runtime
+  static asyncl::Runtime rt = asyncl::Runtime::Builder().current_thread().build();
+  rt.block_on([]() -> Task<void> {
+    (void)asyncl::spawn([]() -> Task<void> {
+      struct WritesOnDestruction {
+        asyncl::LocalRef<LongText> ref;
+        ~WritesOnDestruction() { ref->text.append("written while the frame is destroyed"); }
+      } holder{OWNER_TEXT.local_ref()};
+      co_await never.wait();
+    }());
+    co_await asyncl::yield_now();  // the child takes its reference and suspends
+  }());
+  std::exit(0);
+}
+
+TEST(ContextDeathTest, StaticCurrentThreadRuntimeWithOwnerReferencesIsRefusedAtExit) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+#if defined(ASYNCL_CHECKED)
+  EXPECT_DEATH(static_runtime_with_owner_references_at_exit(),
+               "destroyed after the thread_local objects of its owner thread.*'OWNER_TEXT'");
+#else
+  EXPECT_DEATH(static_runtime_with_owner_references_at_exit(),
+               "destroyed after the thread_local objects of its owner thread");
+#endif
+}
+
+// Without live tasks there is nothing to destroy: a static runtime may end at exit.
+TEST(ContextExit, StaticCurrentThreadRuntimeWithoutTasksEndsCleanlyAtExit) {
+  EXPECT_EXIT(
+      {
+        static asyncl::Runtime rt = asyncl::Runtime::Builder().current_thread().build();
+        rt.block_on([]() -> Task<void> {
+          auto ref = OWNER_TEXT.local_ref();
+          ref->text.append("!");
+          co_return;
+        }());
+        std::exit(3);
+      },
+      ::testing::ExitedWithCode(3), "");
+}
+
 }  // namespace

@@ -118,6 +118,7 @@ std::vector<Model> shutdown_barrier_models();
 std::vector<Model> work_queue_models();
 std::vector<Model> task_local_models();
 std::vector<Model> idle_set_models();
+std::vector<Model> task_state_models();
 
 std::vector<Model> catalog();
 

@@ -26,9 +26,13 @@
 // barrier, and only after that do they return and destroy their thread-locals. So a pointer
 // into any pool thread's thread-local object, held by any task, never dangles.
 //
-// Thread safety: Runtime is owner-only for block_on and destruction (destroy it on the thread
-// that created it; checked builds verify this); spawn and spawn_blocking may be called from any
-// thread. Invalid: calling block_on from a task or a pool thread (diagnosed: std::logic_error).
+// Thread safety: spawn and spawn_blocking may be called from any thread. block_on may be called
+// from any thread outside the runtime for a multi-thread runtime, and only from the thread that
+// built it for a current-thread one; from a task or a pool thread it is refused
+// (std::logic_error). Destroy a runtime outside it: on one of its own threads (inside a task or
+// a blocking closure) the destructor would wait for itself, so it aborts with a message in
+// every build; destroy a current-thread runtime on the thread that built it (checked builds
+// verify this).
 
 #include <chrono>
 #include <cstddef>

@@ -29,6 +29,7 @@ enum class Mutation : std::uint8_t {
   timer_fires_early,         // timer: a sleep is woken at once, before its deadline
   blocking_exception_lost,   // spawn_blocking: a closure's exception becomes a default value
   leaky_freed_at_thread_exit,  // leaky Context: the object is freed when its thread exits
+  task_state_unordered_decision,  // task state: an unchanged word is decided on a relaxed load
 };
 
 #if defined(ASYNCL_VERIFICATION)
