@@ -219,7 +219,7 @@ bool Notify::enqueue(WaitAwaiter& waiter, detail::TaskHeader* task) {
     head_ = &waiter;
   }
   tail_ = &waiter;
-  waiter.linked_ = true;
+  waiter.state_.store(WaitAwaiter::waiting, std::memory_order_relaxed);  // read under mutex_
   return true;
 }
 
@@ -234,32 +234,57 @@ void Notify::unlink_locked(WaitAwaiter& waiter) noexcept {
   } else {
     tail_ = waiter.prev_;
   }
-  waiter.linked_ = false;
+}
+
+bool Notify::notify_locked(WaitAwaiter& waiter) {
+  unsigned char expected = WaitAwaiter::waiting;
+  // acq_rel: pairs with the destructor's exchange; whoever moves it out of `waiting` owns it.
+  if (!waiter.state_.compare_exchange_strong(expected, WaitAwaiter::notifying, std::memory_order_acq_rel,
+                                             std::memory_order_acquire)) {
+    return false;  // leaving: its destructor is waiting for mutex_ to unlink it
+  }
+  unlink_locked(waiter);
+  // The waiter's frame cannot be destroyed before this wake is done: its destructor waits for
+  // `notified`.
+  detail::wake(waiter.task_);
+  // release: the last access to the waiter; its destructor may return once it reads this.
+  waiter.state_.store(WaitAwaiter::notified, std::memory_order_release);
+  return true;
 }
 
 void Notify::notify_one() {
   detail::LockGuard lock(mutex_);
-  if (WaitAwaiter* waiter = head_) {
-    unlink_locked(*waiter);
-    // Under the mutex: the waiter's frame cannot be destroyed before this wake is done.
-    detail::wake(waiter->task_);
-  } else {
-    permit_ = true;
+  for (WaitAwaiter* waiter = head_; waiter != nullptr;) {
+    WaitAwaiter* next = waiter->next_;
+    if (notify_locked(*waiter)) return;
+    waiter = next;
   }
+  permit_ = true;
 }
 
 void Notify::notify_all() {
   detail::LockGuard lock(mutex_);
-  while (WaitAwaiter* waiter = head_) {
-    unlink_locked(*waiter);
-    detail::wake(waiter->task_);
+  for (WaitAwaiter* waiter = head_; waiter != nullptr;) {
+    WaitAwaiter* next = waiter->next_;
+    notify_locked(*waiter);
+    waiter = next;
   }
   if (detail::mutated(detail::Mutation::notify_all_stores_permit)) permit_ = true;
 }
 
 Notify::WaitAwaiter::~WaitAwaiter() {
-  detail::LockGuard lock(notify_.mutex_);
-  if (linked_) notify_.unlink_locked(*this);
+  unsigned char state = state_.load(std::memory_order_acquire);
+  if (state == idle) return;
+  if (state == waiting &&
+      state_.compare_exchange_strong(state, leaving, std::memory_order_acq_rel, std::memory_order_acquire)) {
+    // Still linked, so the Notify is alive (it must outlive its waiters): unlink under its mutex.
+    detail::LockGuard lock(notify_.mutex_);
+    notify_.unlink_locked(*this);
+    return;
+  }
+  // A notifier took it: wait until it is done with this awaiter and its task. The Notify itself
+  // may already be gone.
+  while (state_.load(std::memory_order_acquire) != notified) detail::spin_pause();
 }
 
 }  // namespace asyncl

@@ -667,3 +667,31 @@ TEST_P(TaskLocalFlavors, BlockingClosuresSeeNoTaskLocals) {
 }
 
 }  // namespace
+
+namespace {
+
+// Found by the workload scenario (awaiter.throw_suspend): the scope was left before a user
+// awaiter's await_suspend threw, and nothing restored it, so the task read "no value" inside
+// its own scope.
+struct ThrowsInSuspend {
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<>) const { throw std::runtime_error("refused"); }
+  void await_resume() const noexcept {}
+};
+
+TEST_P(TaskLocalFlavors, ValueSurvivesAnAwaiterThatThrowsFromAwaitSuspend) {
+  Runtime rt = make();
+  const auto views = rt.block_on(g_number.scope(3, []() -> Task<std::pair<std::optional<int>, std::optional<int>>> {
+    try {
+      co_await ThrowsInSuspend{};
+    } catch (const std::runtime_error&) {
+    }
+    const std::optional<int> after_throw = seen();
+    co_await asyncl::yield_now();
+    co_return std::pair{after_throw, seen()};
+  }()));
+  EXPECT_EQ(views.first, std::optional<int>(3));
+  EXPECT_EQ(views.second, std::optional<int>(3));
+}
+
+}  // namespace

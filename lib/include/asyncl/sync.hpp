@@ -16,6 +16,8 @@
 // A task destroyed while it waits (abort, shutdown) unregisters first: nothing wakes a dead frame.
 //
 // Thread safety: Notify may be used from any thread; it must outlive the tasks waiting on it.
+// Once a notification has woken a task, that task no longer waits: the Notify may be destroyed
+// before the woken task runs.
 
 #include <chrono>
 #include <coroutine>
@@ -164,11 +166,17 @@ class Notify {
 
    private:
     friend class Notify;
+    // idle: never linked (a permit let it pass). waiting: linked in the Notify. leaving: its
+    // destructor took it back and unlinks it under the mutex. notifying: a notifier took it
+    // and is waking its task. notified: the notifier is done with it (and with the Notify, for
+    // all this awaiter cares: its destructor does not touch the Notify any more).
+    enum State : unsigned char { idle, waiting, leaving, notifying, notified };
+
     Notify& notify_;
     detail::TaskHeader* task_ = nullptr;
     WaitAwaiter* prev_ = nullptr;  // guarded by notify_.mutex_
     WaitAwaiter* next_ = nullptr;
-    bool linked_ = false;
+    detail::Atomic<unsigned char> state_{idle};
   };
 
   [[nodiscard]] WaitAwaiter wait() noexcept { return WaitAwaiter(*this); }
@@ -177,6 +185,8 @@ class Notify {
   /// False if a permit was taken (do not suspend).
   bool enqueue(WaitAwaiter& waiter, detail::TaskHeader* task);
   void unlink_locked(WaitAwaiter& waiter) noexcept;
+  /// Wakes `waiter` unless its destructor is taking it back; false then. With mutex_ held.
+  bool notify_locked(WaitAwaiter& waiter);
 
   detail::Mutex mutex_;
   WaitAwaiter* head_ = nullptr;

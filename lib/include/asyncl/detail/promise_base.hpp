@@ -85,10 +85,16 @@ class ScopedAwaiter {
   template <class P>
   auto await_suspend(std::coroutine_handle<P> h) {
     leave_scope();
-    if constexpr (ForeignAwaiter<Inner, P>) {
-      if (TaskHeader* task = h.promise().header_) return suspend_on_foreign(task, h);
+    try {
+      if constexpr (ForeignAwaiter<Inner, P>) {
+        if (TaskHeader* task = h.promise().header_) return suspend_on_foreign(task, h);
+      }
+      return inner_.await_suspend(h);
+    } catch (...) {
+      // The frame did not suspend: the exception goes on in it, with its values.
+      enter_scope(scope_);
+      throw;
     }
-    return inner_.await_suspend(h);
   }
 
   decltype(auto) await_resume() {
