@@ -33,7 +33,8 @@ LiveRuntimes& live_runtimes() {
 
 RuntimeCore::RuntimeCore(bool barrier_protected)
     : generation_(g_next_generation.fetch_add(1, std::memory_order_relaxed)),
-      barrier_protected_(barrier_protected) {
+      barrier_protected_(barrier_protected),
+      gate_(std::make_shared<RuntimeGate>(this)) {
   LiveRuntimes& live = live_runtimes();
   std::lock_guard lock(live.mutex);
   live.generations.insert(generation_);
@@ -158,7 +159,16 @@ Runtime::~Runtime() {
                   "tasks or blocking closures); shutdown would wait for that thread forever. "
                   "Destroy it from the thread that owns it, outside block_on");
   }
+  // Before step 1: a spawn through a Handle from now on is rejected without reaching the
+  // runtime, and the ones in flight have returned before the shutdown protocol begins.
+  core_->gate()->close();
   static_cast<detail::SchedulerBase&>(*core_).shutdown();
+}
+
+Runtime::Handle Runtime::handle() const { return Handle(core_->gate()); }
+
+Runtime::Handle Runtime::Handle::current() {
+  return Handle(detail::current_runtime("asyncl::Runtime::Handle::current").gate());
 }
 
 Runtime::Flavor Runtime::flavor() const noexcept {

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <latch>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "asyncl/sync.hpp"
+#include "asyncl/task_local.hpp"
 #include "migration_support.hpp"
 
 namespace {
@@ -539,6 +541,212 @@ TEST(RuntimeIdle, IdleRuntimeDoesNotSpin) {
   EXPECT_LT(cpu_used * 20, wall) << "idle runtime used "
                                  << std::chrono::duration_cast<std::chrono::milliseconds>(cpu_used).count()
                                  << " ms of CPU in 500 ms";
+}
+
+// ── Runtime::Handle ───────────────────────────────────────────────────────────────────────────
+
+struct Counted {
+  std::atomic<int>* destroyed;
+  explicit Counted(std::atomic<int>* d) : destroyed(d) {}
+  Counted(Counted&& other) noexcept : destroyed(std::exchange(other.destroyed, nullptr)) {}
+  ~Counted() {
+    if (destroyed != nullptr) destroyed->fetch_add(1);
+  }
+};
+
+Task<int> counted_value(Counted, std::atomic<int>* ran, int v) {
+  ran->fetch_add(1);
+  co_return v;
+}
+
+template <class T>
+std::string cancellation_of(JoinHandle<T>& h) {
+  try {
+    (void)h.wait();
+  } catch (const asyncl::TaskCancelled& e) {
+    return e.what();
+  }
+  return "not cancelled";
+}
+
+// A spawn through a handle from a thread that is no part of the runtime; the owner then joins.
+TEST_P(Flavors, HandleSpawnsFromAForeignThread) {
+  Runtime rt = make();
+  const Runtime::Handle handle = rt.handle();
+  std::optional<JoinHandle<int>> task;
+  std::optional<JoinHandle<int>> closure;
+  std::thread foreign([&] {
+    EXPECT_THROW((void)asyncl::spawn([]() -> Task<void> { co_return; }()), std::logic_error);
+    task.emplace(handle.spawn(leaf(20)));
+    closure.emplace(handle.spawn_blocking([] {
+      EXPECT_FALSE(asyncl::this_worker::index().has_value());
+      return 22;
+    }));
+  });
+  foreign.join();
+  EXPECT_EQ(rt.block_on([](JoinHandle<int>& a, JoinHandle<int>& b) -> Task<int> {
+    co_return co_await a + co_await b;
+  }(*task, *closure)), 42);
+}
+
+TEST_P(Flavors, HandleCopiesAndMovesAllSpawnOnTheSameRuntime) {
+  Runtime rt = make();
+  Runtime::Handle a = rt.handle();
+  Runtime::Handle b = a;                 // copy
+  Runtime::Handle c = std::move(a);      // a move copies: `a` still works
+  Runtime other = single();
+  Runtime::Handle d = other.handle();
+  d = c;                                 // copy assignment rebinds to rt
+  const int sum = rt.block_on([](Runtime::Handle a, Runtime::Handle b, Runtime::Handle c,
+                                 Runtime::Handle d) -> Task<int> {
+    JoinHandle<int> ha = a.spawn(leaf(1));
+    JoinHandle<int> hb = b.spawn(leaf(2));
+    JoinHandle<int> hc = c.spawn(leaf(3));
+    JoinHandle<int> hd = d.spawn(leaf(4));
+    co_return co_await ha + co_await hb + co_await hc + co_await hd;
+  }(a, b, c, d));
+  // `other` never ran anything: it would hang here if d's spawn had gone to it (current-thread
+  // runtimes run tasks only inside block_on, and rt's block_on joined all four).
+  EXPECT_EQ(sum, 10);
+}
+
+TEST_P(Flavors, HandleCurrentIsTheRuntimeOfTheCallingThread) {
+  EXPECT_THROW((void)Runtime::Handle::current(), std::logic_error);
+  Runtime rt = make();
+  const int v = rt.block_on([]() -> Task<int> {
+    Runtime::Handle inside = Runtime::Handle::current();
+    // From a blocking closure too: it belongs to the same runtime.
+    Runtime::Handle from_pool = co_await asyncl::spawn_blocking([] { return Runtime::Handle::current(); });
+    co_return co_await inside.spawn(leaf(5)) + co_await from_pool.spawn(leaf(6));
+  }());
+  EXPECT_EQ(v, 11);
+}
+
+TEST_P(Flavors, HandleSpawnWithInheritTaskLocalsCopiesTheValues) {
+  static const asyncl::TaskLocal<int> tag;
+  Runtime rt = make();
+  const Runtime::Handle handle = rt.handle();
+  const int v = rt.block_on(tag.scope(7, [](Runtime::Handle h) -> Task<int> {
+    JoinHandle<int> inherits = h.spawn([]() -> Task<int> { co_return tag.try_get().value_or(-1); }(),
+                                       asyncl::inherit_task_locals);
+    JoinHandle<int> plain = h.spawn([]() -> Task<int> { co_return tag.try_get().value_or(-1); }());
+    co_return 10 * co_await inherits + co_await plain;
+  }(handle)));
+  EXPECT_EQ(v, 70 - 1);
+}
+
+// Before Runtime::Handle there was no way to spawn on a runtime one does not own; with a raw
+// Runtime* the same calls are a use-after-free once the runtime is gone.
+TEST_P(Flavors, HandleThatOutlivesItsRuntimeRejectsEverySpawn) {
+  std::optional<Runtime::Handle> handle;
+  {
+    Runtime rt = make();
+    handle.emplace(rt.handle());
+    // Driven by block_on: a current-thread runtime runs tasks only there.
+    EXPECT_EQ(rt.block_on([](JoinHandle<int> h) -> Task<int> { co_return co_await h; }(handle->spawn(leaf(1)))), 1);
+  }
+  std::atomic<int> destroyed{0};
+  std::atomic<int> ran{0};
+  JoinHandle<int> task = handle->spawn(counted_value(Counted(&destroyed), &ran, 1));
+  EXPECT_TRUE(task.is_finished());  // at once: nothing would ever finish it later
+  EXPECT_EQ(destroyed.load(), 1);   // the frame (its parameter) is gone before spawn returned
+  EXPECT_NE(cancellation_of(task).find("spawn rejected"), std::string::npos);
+  JoinHandle<int> inherited = handle->spawn(counted_value(Counted(&destroyed), &ran, 2), asyncl::inherit_task_locals);
+  EXPECT_NE(cancellation_of(inherited).find("spawn rejected"), std::string::npos);
+  bool called = false;
+  JoinHandle<void> closure = handle->spawn_blocking([&called] { called = true; });
+  EXPECT_NE(cancellation_of(closure).find("spawn rejected"), std::string::npos);
+  EXPECT_FALSE(called);
+  EXPECT_EQ(ran.load(), 0);
+  EXPECT_EQ(destroyed.load(), 2);
+  // Copies of a dead runtime's handle are as harmless as the original.
+  Runtime::Handle copy = *handle;
+  EXPECT_THROW(copy.spawn(leaf(3)).wait(), asyncl::TaskCancelled);
+}
+
+// A task destroyed by shutdown spawns through Handle::current() in its destructor: rejected.
+TEST_P(Flavors, HandleSpawnDuringShutdownIsRejected) {
+  static asyncl::Notify never;
+  std::atomic<int> rejected{0};
+  std::atomic<int> ran{0};
+  {
+    Runtime rt = make();
+    struct SpawnsOnDestruction {
+      Runtime::Handle handle;
+      std::atomic<int>* rejected;
+      std::atomic<int>* ran;
+      ~SpawnsOnDestruction() {
+        std::atomic<int> destroyed{0};
+        JoinHandle<int> h = handle.spawn(counted_value(Counted(&destroyed), ran, 1));
+        if (h.is_finished() && cancellation_of(h).find("spawn rejected") != std::string::npos &&
+            destroyed.load() == 1) {
+          rejected->fetch_add(1);
+        }
+      }
+    };
+    rt.block_on([](std::atomic<int>* rejected, std::atomic<int>* ran) -> Task<void> {
+      (void)asyncl::spawn([](std::atomic<int>* rejected, std::atomic<int>* ran) -> Task<void> {
+        SpawnsOnDestruction s{Runtime::Handle::current(), rejected, ran};
+        co_await never.wait();
+      }(rejected, ran));
+      co_await asyncl::yield_now();
+    }(&rejected, &ran));
+  }
+  EXPECT_EQ(rejected.load(), 1);
+  EXPECT_EQ(ran.load(), 0);
+}
+
+// The runtime is destroyed while a foreign thread spawns through its handle as fast as it can.
+// Every spawn either ran or was refused (never lost, never run after the runtime is gone), every
+// frame is destroyed exactly once, and the first refusal is final. ASan/TSan check the rest.
+TEST_P(Flavors, HandleSpawnsRacingRuntimeDestructionAreRunOrRejected) {
+  enum Outcome { completed, rejected, cancelled };
+  auto outcome_of = [](JoinHandle<int>& h) {
+    try {
+      (void)h.wait();
+      return completed;
+    } catch (const asyncl::TaskCancelled& e) {
+      return std::string(e.what()).find("spawn rejected") != std::string::npos ? rejected : cancelled;
+    }
+  };
+  for (int round = 0; round < 200; ++round) {
+    std::atomic<int> destroyed{0};
+    std::atomic<int> ran{0};
+    std::atomic<bool> started{false};
+    std::vector<JoinHandle<int>> spawned;
+    std::vector<std::optional<Outcome>> outcomes;  // read by the foreign thread as it went
+    std::thread foreign;
+    {
+      Runtime rt = make();
+      foreign = std::thread([&, handle = rt.handle()] {
+        for (int i = 0;; ++i) {
+          spawned.push_back(handle.spawn(counted_value(Counted(&destroyed), &ran, i)));
+          outcomes.emplace_back();
+          if (i == 0) started = true;
+          if (spawned.back().is_finished()) {
+            outcomes.back() = outcome_of(spawned.back());
+            if (outcomes.back() == rejected) return;
+          }
+        }
+      });
+      while (!started.load()) std::this_thread::yield();
+      if (GetParam() == Runtime::Flavor::current_thread && round % 2 == 0) {
+        rt.block_on([]() -> Task<void> { co_await asyncl::yield_now(); }());
+      }
+    }
+    foreign.join();
+    int count[3] = {0, 0, 0};
+    for (std::size_t i = 0; i < spawned.size(); ++i) {
+      // The runtime is gone: every outcome is there, nothing blocks.
+      ++count[outcomes[i] ? *outcomes[i] : outcome_of(spawned[i])];
+    }
+    const int total = static_cast<int>(spawned.size());
+    ASSERT_EQ(count[rejected], 1) << "round " << round;  // the thread stops at the first refusal
+    ASSERT_TRUE(outcomes.back() == rejected) << "round " << round;
+    ASSERT_EQ(count[completed] + count[cancelled] + 1, total) << "round " << round;
+    ASSERT_EQ(ran.load(), count[completed]) << "round " << round;
+    ASSERT_EQ(destroyed.load(), total) << "round " << round;
+  }
 }
 
 }  // namespace

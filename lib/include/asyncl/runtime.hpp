@@ -4,6 +4,7 @@
 //
 // Defines:
 //   asyncl::Runtime, asyncl::Runtime::Builder
+//   asyncl::Runtime::Handle                    (spawn from anywhere; refused once the runtime is gone)
 //   asyncl::spawn, asyncl::spawn_blocking      (inside a runtime: use the current one)
 //   asyncl::inherit_task_locals                (spawn option)
 //   asyncl::this_worker::index()
@@ -25,6 +26,16 @@
 // queued blocking closures are dropped and running ones finish; then all pool threads meet at a
 // barrier, and only after that do they return and destroy their thread-locals. So a pointer
 // into any pool thread's thread-local object, held by any task, never dangles.
+//
+// Runtime::Handle is a cheap copyable reference to a runtime (rt.handle(), or
+// Runtime::Handle::current() on the runtime's threads) for code that must spawn without owning
+// it, from any thread. Once the destructor has begun, a spawn through a handle is rejected: its
+// JoinHandle reports TaskCancelled ("spawn rejected"), the task is destroyed unstarted on the
+// calling thread, a closure is not run. A handle may outlive its runtime; using it then is not
+// an error, only a rejected spawn.
+//
+//   asyncl::Runtime::Handle h = rt.handle();
+//   std::thread producer([h] { (void)h.spawn(work()); });  // runs, or is rejected: never UB
 //
 // Thread safety: spawn and spawn_blocking may be called from any thread. block_on may be called
 // from any thread outside the runtime for a multi-thread runtime, and only from the thread that
@@ -56,6 +67,7 @@ inline constexpr InheritTaskLocals inherit_task_locals{};
 class Runtime {
  public:
   enum class Flavor { multi_thread, current_thread };
+  class Handle;
 
   class Builder {
    public:
@@ -116,6 +128,9 @@ class Runtime {
     return JoinHandle<R>(detail::spawn_blocking_on(core(), std::forward<F>(fn)));
   }
 
+  /// A handle to spawn on this runtime from anywhere, also after it is gone (then refused).
+  Handle handle() const;
+
  private:
   explicit Runtime(const Builder& builder);
   detail::RuntimeCore& core() const noexcept { return *core_; }
@@ -135,6 +150,62 @@ namespace detail {
 /// The runtime the calling thread works for; std::logic_error outside any runtime.
 RuntimeCore& current_runtime(const char* caller);
 }  // namespace detail
+
+/// A reference to a runtime that any thread may spawn through, for as long as it likes.
+///
+/// Copying costs one atomic increment (a shared_ptr to the runtime's gate); a handle is never
+/// empty (moving copies). Each spawn takes the gate's mutex twice, around the runtime's own
+/// spawn. While the runtime is alive, the three spawns behave as Runtime's; from the moment its
+/// destructor begins they are rejected: the JoinHandle is finished at once with TaskCancelled
+/// ("spawn rejected"), a task is destroyed without having run (on the calling thread, before
+/// spawn returns), a closure is not called. The destructor waits for spawns
+/// through handles already in flight, so a spawn racing it either is admitted (and then run, or
+/// cancelled by shutdown like any task) or rejected.
+///
+///   asyncl::Runtime::Handle h = rt.handle();
+///   asyncl::JoinHandle<int> r = h.spawn(compute());   // any thread
+///   int v = r.wait();                                 // TaskCancelled if rt was destroyed
+///
+/// Thread safety: as for std::shared_ptr. Any number of threads may spawn through (or copy) one
+/// Handle object at once; assigning to it must not race with any other use of that object.
+class Runtime::Handle {
+ public:
+  Handle(const Handle&) = default;
+  Handle& operator=(const Handle&) = default;
+  ~Handle() = default;
+
+  /// The handle of the runtime the calling thread works for (a worker, a blocking thread, or the
+  /// owner inside block_on). Outside a runtime: std::logic_error.
+  static Handle current();
+
+  template <class T>
+  JoinHandle<T> spawn(Task<T> task) const {
+    detail::RuntimeGate::Pass pass(*gate_);
+    if (pass.runtime() == nullptr) return JoinHandle<T>(detail::rejected_spawn<T>());
+    return JoinHandle<T>(detail::spawn_on(*pass.runtime(), std::move(task), false));
+  }
+  /// The child starts with copies of the calling thread's task-local values (inside a task: the
+  /// task's; elsewhere there are none).
+  template <class T>
+  JoinHandle<T> spawn(Task<T> task, InheritTaskLocals) const {
+    detail::RuntimeGate::Pass pass(*gate_);
+    if (pass.runtime() == nullptr) return JoinHandle<T>(detail::rejected_spawn<T>());
+    return JoinHandle<T>(detail::spawn_on(*pass.runtime(), std::move(task), true));
+  }
+  template <class F>
+  auto spawn_blocking(F&& fn) const {
+    using R = std::invoke_result_t<std::decay_t<F>&>;
+    detail::RuntimeGate::Pass pass(*gate_);
+    if (pass.runtime() == nullptr) return JoinHandle<R>(detail::rejected_spawn<R>());
+    return JoinHandle<R>(detail::spawn_blocking_on(*pass.runtime(), std::forward<F>(fn)));
+  }
+
+ private:
+  friend class Runtime;
+  explicit Handle(std::shared_ptr<detail::RuntimeGate> gate) noexcept : gate_(std::move(gate)) {}
+
+  std::shared_ptr<detail::RuntimeGate> gate_;
+};
 
 /// Spawns on the runtime the calling thread belongs to (a worker, a blocking thread, or the
 /// owner inside block_on). Outside a runtime: std::logic_error.

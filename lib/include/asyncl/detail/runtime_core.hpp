@@ -8,12 +8,14 @@
 #include <cstdint>
 #include <exception>
 #include <map>
+#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
 
 #include "asyncl/detail/join_state.hpp"
 #include "asyncl/detail/root_task.hpp"
+#include "asyncl/detail/runtime_gate.hpp"
 #include "asyncl/detail/task_header.hpp"
 #include "asyncl/task.hpp"
 
@@ -76,12 +78,16 @@ class RuntimeCore {
   /// is what makes barrier-mode contexts sound on this runtime.
   bool barrier_protected() const noexcept { return barrier_protected_; }
 
+  /// What Runtime::Handle holds; ~Runtime closes it before shutdown (runtime_gate.hpp).
+  const std::shared_ptr<RuntimeGate>& gate() const noexcept { return gate_; }
+
  protected:
   explicit RuntimeCore(bool barrier_protected);
 
  private:
   const std::uint64_t generation_;
   const bool barrier_protected_;
+  const std::shared_ptr<RuntimeGate> gate_;
 };
 
 /// Whether the runtime with this generation exists and has not finished shutting down (its
