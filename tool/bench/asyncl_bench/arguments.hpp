@@ -3,23 +3,21 @@
 // be tested without one.
 //
 // Defines:
-//   asyncl::bench::UsageError       a bad argument or an unusable environment; the CLI prints its
-//                                   message as one line and exits 2
+//   asyncl::bench::UsageError       the tools' UsageError (tool_common/errors.hpp): the CLI prints
+//                                   its message as one line and exits 2
 //   asyncl::bench::parse_modes()    the MODE... operands of `compare`
 //   asyncl::bench::compile_filter() the --filter regular expression
 
 #include <optional>
 #include <regex>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "tool_common/errors.hpp"
+
 namespace asyncl::bench {
 
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using tool::UsageError;
 
 // The modes `compare` runs when none are named.
 std::vector<std::string> default_modes();

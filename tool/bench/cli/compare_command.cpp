@@ -6,14 +6,30 @@
 #include <iostream>
 
 #include "asyncl_bench/arguments.hpp"
-#include "asyncl_bench/atomic_file.hpp"
 #include "asyncl_bench/build_info.hpp"
 #include "asyncl_bench/comparison.hpp"
 #include "asyncl_bench/registry.hpp"
 #include "asyncl_bench/report.hpp"
 #include "asyncl_bench/runner.hpp"
+#include "tool_common/atomic_file.hpp"
+#include "tool_common/errors.hpp"
 
 namespace asyncl::bench::cli {
+namespace {
+
+// The report's directory is created when missing (results/ on a fresh clone); then the shared
+// writer's checks apply (tool_common/atomic_file.hpp).
+void prepare_output(const std::string& path) {
+  const std::filesystem::path directory = std::filesystem::path(path).parent_path();
+  std::error_code error;
+  if (!directory.empty() && !std::filesystem::is_directory(directory, error)) {
+    std::filesystem::create_directories(directory, error);
+    if (error) throw UsageError("cannot write " + path + ": " + error.message());
+  }
+  tool::check_writable(path);
+}
+
+}  // namespace
 
 CLI::App* setup_compare(CLI::App& app, CompareOptions& options) {
   CLI::App* command = app.add_subcommand(
@@ -51,23 +67,17 @@ CLI::App* setup_compare(CLI::App& app, CompareOptions& options) {
 int run_compare(const CompareOptions& options) {
   std::vector<std::string> modes;
   std::vector<BenchmarkEntry> selected;
-  try {
-    modes = parse_modes(options.modes);
-    const auto filter = compile_filter(options.filter);
-    selected = select_benchmarks(registered_benchmarks(), modes, filter);
-    if (selected.empty()) {
-      throw UsageError("no benchmark matches --filter '" + options.filter.value_or("") + "'");
-    }
-    if (std::filesystem::absolute(options.json_path) ==
-        std::filesystem::absolute(options.html_path)) {
-      throw UsageError("--json and --html name the same file '" + options.json_path + "'");
-    }
-    ensure_writable(options.json_path);
-    ensure_writable(options.html_path);
-  } catch (const UsageError& error) {
-    std::cerr << "asyncl-bench: error: " << error.what() << '\n';
-    return 2;
+  modes = parse_modes(options.modes);
+  const auto filter = compile_filter(options.filter);
+  selected = select_benchmarks(registered_benchmarks(), modes, filter);
+  if (selected.empty()) {
+    throw UsageError("no benchmark matches --filter '" + options.filter.value_or("") + "'");
   }
+  if (std::filesystem::absolute(options.json_path) == std::filesystem::absolute(options.html_path)) {
+    throw UsageError("--json and --html name the same file '" + options.json_path + "'");
+  }
+  prepare_output(options.json_path);
+  prepare_output(options.html_path);
 
   if (build_info().checked) {
     std::cerr << "asyncl-bench: warning: built with ASYNCL_CHECKED; the checks distort timings\n";
@@ -81,14 +91,14 @@ int run_compare(const CompareOptions& options) {
     const Comparison comparison = compare_runs(google_benchmark_report, modes);
     const Json report = make_report(std::move(google_benchmark_report), comparison);
     const std::string html = render_html(comparison, report["context"]);
-    write_file_atomically(options.json_path, report.dump(2) + "\n");
-    write_file_atomically(options.html_path, html);
+    tool::write_file_atomically(options.json_path, report.dump(2) + "\n");
+    tool::write_file_atomically(options.html_path, html);
     std::cout << render_table(comparison) << "\nwrote " << options.json_path << " and "
               << options.html_path << '\n';
-    return comparison.failed.empty() ? 0 : 1;
+    return comparison.failed.empty() ? tool::kExitOk : tool::kExitFindings;
   } catch (const std::exception& error) {
     std::cerr << "asyncl-bench: error: " << error.what() << '\n';
-    return 2;
+    return tool::kExitUsageOrEnvironment;
   }
 }
 

@@ -22,8 +22,9 @@ struct CompareOptions {
 // Adds the `compare` subcommand to `app`, binding its flags to `options`.
 CLI::App* setup_compare(CLI::App& app, CompareOptions& options);
 
-// Returns the process exit status: 0 when every benchmark ran, 1 when one reported an error,
-// 2 for a bad argument or an output file that cannot be written (after one line on stderr).
+// Returns the process exit status: 0 when every benchmark ran, 1 when one reported an error.
+// Throws UsageError or EnvironmentError for a bad argument or an output file that cannot be
+// written (exit 2, one line on stderr, before any benchmark runs).
 int run_compare(const CompareOptions& options);
 
 }  // namespace asyncl::bench::cli

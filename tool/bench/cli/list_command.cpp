@@ -16,16 +16,11 @@ CLI::App* setup_list(CLI::App& app, ListOptions& options) {
 }
 
 int run_list(const ListOptions& options) {
-  try {
-    const auto filter = compile_filter(options.filter);
-    for (const BenchmarkEntry& entry : filter_benchmarks(registered_benchmarks(), filter)) {
-      std::cout << entry.name() << '\n';
-    }
-    return 0;
-  } catch (const UsageError& error) {
-    std::cerr << "asyncl-bench: error: " << error.what() << '\n';
-    return 2;
+  const auto filter = compile_filter(options.filter);
+  for (const BenchmarkEntry& entry : filter_benchmarks(registered_benchmarks(), filter)) {
+    std::cout << entry.name() << '\n';
   }
+  return tool::kExitOk;
 }
 
 }  // namespace asyncl::bench::cli

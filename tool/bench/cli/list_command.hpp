@@ -14,7 +14,7 @@ struct ListOptions {
 // Adds the `list` subcommand to `app`, binding its flags to `options`.
 CLI::App* setup_list(CLI::App& app, ListOptions& options);
 
-// Returns the process exit status: 0, or 2 for a bad --filter (after one line on stderr).
+// Returns the process exit status, 0. Throws UsageError for a bad --filter (exit 2).
 int run_list(const ListOptions& options);
 
 }  // namespace asyncl::bench::cli

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "json_schema_check.hpp"
+#include "tool_common/json_schema.hpp"
 #include "test_files.hpp"
 
 namespace asyncl::bench {
@@ -157,7 +157,7 @@ TEST(Cli, CompareSmokeRunWritesAValidReportAndPage) {
             2);
 
   const Json report = testing::read_json_file(json_path);
-  const auto errors = testing::check_against_schema(testing::read_schema(), report);
+  const auto errors = tool::testing::validate_json_schema(testing::read_schema(), report);
   std::string joined;
   for (const std::string& error : errors) joined += error + "\n";
   EXPECT_TRUE(errors.empty()) << joined;

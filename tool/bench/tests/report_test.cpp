@@ -4,13 +4,13 @@
 
 #include <string>
 
-#include "json_schema_check.hpp"
+#include "tool_common/json_schema.hpp"
 #include "test_files.hpp"
 
 namespace asyncl::bench {
 namespace {
 
-using testing::check_against_schema;
+using tool::testing::validate_json_schema;
 
 constexpr const char* kFixture = "three_modes_with_baselines.json";
 
@@ -43,7 +43,7 @@ class ReportTest : public ::testing::TestWithParam<std::vector<std::string>> {
 };
 
 TEST_P(ReportTest, TheReportValidatesAgainstTheSchema) {
-  const auto errors = check_against_schema(testing::read_schema(), report_);
+  const auto errors = validate_json_schema(testing::read_schema(), report_);
   EXPECT_TRUE(errors.empty()) << joined(errors);
 }
 
@@ -105,32 +105,32 @@ TEST(ReportSchema, RejectsBrokenReports) {
   const Json schema = testing::read_schema();
   const Json fixture = testing::read_fixture(kFixture);
   const Json good = make_report(fixture, compare_runs(fixture, {"leaky", "barrier"}));
-  ASSERT_TRUE(check_against_schema(schema, good).empty());
+  ASSERT_TRUE(validate_json_schema(schema, good).empty());
 
   Json wrong_schema = good;
   wrong_schema["schema"] = "asyncl-bench/0";
-  EXPECT_FALSE(check_against_schema(schema, wrong_schema).empty());
+  EXPECT_FALSE(validate_json_schema(schema, wrong_schema).empty());
 
   Json no_ratios = good;
   no_ratios["comparison"]["rows"][0].erase("ratios");
-  EXPECT_FALSE(check_against_schema(schema, no_ratios).empty());
+  EXPECT_FALSE(validate_json_schema(schema, no_ratios).empty());
 
   Json text_median = good;
   text_median["comparison"]["rows"][0]["ratios"]["leaky"]["median"] = "1.0";
-  EXPECT_FALSE(check_against_schema(schema, text_median).empty());
+  EXPECT_FALSE(validate_json_schema(schema, text_median).empty());
 
   Json unknown_mode = good;
   unknown_mode["comparison"]["rows"][0]["modes"]["turbo"] =
       unknown_mode["comparison"]["rows"][0]["modes"]["leaky"];
-  EXPECT_FALSE(check_against_schema(schema, unknown_mode).empty());
+  EXPECT_FALSE(validate_json_schema(schema, unknown_mode).empty());
 
   Json no_context_field = good;
   no_context_field["context"].erase("asyncl_git_revision");
-  EXPECT_FALSE(check_against_schema(schema, no_context_field).empty());
+  EXPECT_FALSE(validate_json_schema(schema, no_context_field).empty());
 
   Json bad_record = good;
   bad_record["benchmarks"][0]["time_unit"] = "fortnights";
-  EXPECT_FALSE(check_against_schema(schema, bad_record).empty());
+  EXPECT_FALSE(validate_json_schema(schema, bad_record).empty());
 }
 
 TEST(RenderHtml, WithoutRatiosDrawsNoBarAndSaysWhy) {

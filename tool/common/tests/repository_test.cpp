@@ -4,8 +4,8 @@
 // Walks the source tree (every text file a person or a tool reads: Markdown, C++, CMake, shell,
 // workflow YAML, the Makefile) and checks:
 //   - every cited *.md, *.hpp and *.cpp path exists. A path resolves against the repository root,
-//     the citing file's folder or any folder above it, or the library's include root
-//     (asyncl/detail/tls.hpp, detail/tls.hpp); a bare file name resolves to any file of that
+//     the citing file's folder or any folder above it, any include/ folder of the tree
+//     (asyncl/detail/tls.hpp, tool_common/errors.hpp), or lib/include/asyncl (detail/tls.hpp); a bare file name resolves to any file of that
 //     name; a configured file resolves to its ".in" template. Not citations: #include lines (the
 //     compiler checks those), string literals in C++ (test data), third-party headers (relacy/,
 //     boost/, ...), patterns (*_test.cpp, <topic>_bench.cpp), shell variables ($program.cpp), file:line
@@ -154,7 +154,11 @@ class Repository {
   Repository() {
     for (auto it = fs::recursive_directory_iterator(kRoot); it != fs::recursive_directory_iterator(); ++it) {
       if (it->is_directory()) {
-        if (is_skipped_directory(it->path())) it.disable_recursion_pending();
+        if (is_skipped_directory(it->path())) {
+          it.disable_recursion_pending();
+        } else if (it->path().filename() == "include") {
+          include_roots_.push_back(fs::relative(it->path(), kRoot));
+        }
         continue;
       }
       const std::string relative = fs::relative(it->path(), kRoot).generic_string();
@@ -174,10 +178,12 @@ class Repository {
       return names_.contains(cited) || names_.contains(cited + ".in") || kGenerated.contains(cited);
     }
     if (kThirdParty.contains(cited.substr(0, slash))) return true;
-    std::vector<fs::path> bases = {"lib/include", "lib/include/asyncl"};
+    // Include roots (lib/include, tool/common/include, ...), the library's own folder
+    // (detail/tls.hpp), and the citing file's folder and every folder above it.
+    std::vector<fs::path> bases = include_roots_;
+    bases.emplace_back("lib/include/asyncl");
     for (fs::path folder = fs::path(citing_file).parent_path();; folder = folder.parent_path()) {
       bases.push_back(folder);
-      bases.push_back(folder / "include");  // <folder>/include, e.g. tool/verify/include
       if (folder.empty()) break;
     }
     for (const fs::path& base : bases) {
@@ -190,6 +196,7 @@ class Repository {
  private:
   std::set<std::string> files_;
   std::set<std::string> names_;
+  std::vector<fs::path> include_roots_;
   std::vector<SourceFile> sources_;
 };
 

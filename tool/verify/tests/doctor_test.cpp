@@ -11,7 +11,7 @@
 #include <csignal>
 #include <fstream>
 
-#include "tests/json_schema_validator.hpp"
+#include "tool_common/json_schema.hpp"
 #include "verify/errors.hpp"
 
 namespace asyncl::verify {
@@ -396,7 +396,7 @@ TEST(DoctorReport, FollowsTheSchema) {
   const auto schema = nlohmann::json::parse(schema_file);
   const DoctorReport report = sample_report();
   const nlohmann::json json = nlohmann::json::parse(serialize(report));
-  EXPECT_EQ(testing::validate_json_schema(schema, json), std::vector<std::string>{});
+  EXPECT_EQ(tool::testing::validate_json_schema(schema, json), std::vector<std::string>{});
   EXPECT_EQ(json["schema"], "asyncl-verify-doctor/1");
   EXPECT_EQ(json["context"]["compiler"], "g++-12, clang++-14");
   EXPECT_EQ(json["context"]["compiler_version"], "g++-12: g++ 12.2.0 | clang++-14: clang 14.0.6");
@@ -407,10 +407,10 @@ TEST(DoctorReport, FollowsTheSchema) {
 
   nlohmann::json broken = json;
   broken["records"][0]["library_accessor_survives"] = false;  // a pass must have survived
-  EXPECT_FALSE(testing::validate_json_schema(schema, broken).empty());
+  EXPECT_FALSE(tool::testing::validate_json_schema(schema, broken).empty());
   broken = json;
   broken["records"][4].erase("compile_error");
-  EXPECT_FALSE(testing::validate_json_schema(schema, broken).empty());
+  EXPECT_FALSE(tool::testing::validate_json_schema(schema, broken).empty());
 }
 
 TEST(DoctorReport, Table) {

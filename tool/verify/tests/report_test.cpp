@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/json_schema_validator.hpp"
+#include "tool_common/json_schema.hpp"
 #include "tests/report_test_support.hpp"
 
 namespace asyncl::verify {
@@ -14,7 +14,7 @@ using testing::load_verify_schema;
 using testing::mutant_record;
 using testing::sample_report;
 using testing::scenario_record;
-using testing::validate_json_schema;
+using tool::testing::validate_json_schema;
 
 std::string joined(const std::vector<std::string>& errors) {
   std::string text;

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "tests/json_schema_validator.hpp"
+#include "tool_common/json_schema.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 3) {
@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   }
   const auto schema = nlohmann::json::parse(schema_file);
   const auto document = nlohmann::json::parse(document_file);
-  const auto errors = asyncl::verify::testing::validate_json_schema(schema, document);
+  const auto errors = asyncl::tool::testing::validate_json_schema(schema, document);
   for (const auto& error : errors) std::cerr << argv[2] << ": " << error << "\n";
   return errors.empty() ? 0 : 1;
 }

@@ -1,28 +1,12 @@
-// verify/atomic_file.hpp — writes a report so that readers see the old file or the whole new
-// one, never a part.
-//
-// Defines:
-//   write_file_atomically(path, content)   temp file in the same directory, fsync, rename,
-//                                          fsync of the directory; on any error the temp file
-//                                          is removed and the destination is left untouched
-//   check_writable(path)                   fails early, before a long run, if `path` could not
-//                                          be written later
-//
-// Example:
-//   write_file_atomically("results/verify.json", to_json(report).dump(2) + "\n");
-//
-// Both throw EnvironmentError with one line naming the path and the reason.
-//
-// Thread safety: safe to call concurrently for different paths.
+// verify/atomic_file.hpp — reports are written with the tools' shared atomic writer
+// (tool_common/atomic_file.hpp).
 #pragma once
 
-#include <filesystem>
-#include <string_view>
+#include "tool_common/atomic_file.hpp"
 
 namespace asyncl::verify {
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view content);
-
-void check_writable(const std::filesystem::path& path);
+using tool::check_writable;
+using tool::write_file_atomically;
 
 }  // namespace asyncl::verify

@@ -1,31 +1,11 @@
-// verify/text_table.hpp — left-aligned text columns for terminal output.
-//
-// Defines:
-//   TextTable   add_row(cells...), render() -> lines padded to each column's widest cell,
-//               separated by two spaces, with trailing spaces removed
-//
-// Example:
-//   TextTable table({"FLAVOR", "SCENARIO", "VERDICT"});
-//   table.add_row({"tsan", "shutdown-race", "pass"});
-//   std::cout << table.render();
-//
-// Thread safety: none; one table per thread.
+// verify/text_table.hpp — terminal tables are the tools' shared TextTable
+// (tool_common/text_table.hpp).
 #pragma once
 
-#include <string>
-#include <vector>
+#include "tool_common/text_table.hpp"
 
 namespace asyncl::verify {
 
-class TextTable {
- public:
-  explicit TextTable(std::vector<std::string> header);
-
-  void add_row(std::vector<std::string> cells);
-  std::string render() const;
-
- private:
-  std::vector<std::vector<std::string>> rows_;
-};
+using tool::TextTable;
 
 }  // namespace asyncl::verify

@@ -1,10 +1,10 @@
-// Tests the test-side JSON Schema validator, so that "the report follows the schema" means
-// something.
-#include "tests/json_schema_validator.hpp"
+// Tests tool_common/json_schema.hpp, the test-side JSON Schema check, so that "the report
+// follows the schema" means something.
+#include "tool_common/json_schema.hpp"
 
 #include <gtest/gtest.h>
 
-namespace asyncl::verify::testing {
+namespace asyncl::tool::testing {
 namespace {
 
 const nlohmann::json kSchema = nlohmann::json::parse(R"({
@@ -35,9 +35,21 @@ TEST(JsonSchemaValidator, ReportsEachViolation) {
   }
 }
 
+TEST(JsonSchemaValidator, ChecksPropertyNamesAndMinLength) {
+  const nlohmann::json schema = nlohmann::json::parse(R"({
+    "$comment": "bench.schema.json's keywords",
+    "type": "object",
+    "propertyNames": {"pattern": "^[a-z]+$"},
+    "additionalProperties": {"type": "string", "minLength": 2}
+  })");
+  EXPECT_TRUE(validate_json_schema(schema, nlohmann::json::parse(R"({"ab":"xy"})")).empty());
+  EXPECT_FALSE(validate_json_schema(schema, nlohmann::json::parse(R"({"Ab":"xy"})")).empty());
+  EXPECT_FALSE(validate_json_schema(schema, nlohmann::json::parse(R"({"ab":"x"})")).empty());
+}
+
 TEST(JsonSchemaValidator, RefusesKeywordsItDoesNotKnow) {
   EXPECT_THROW(validate_json_schema(nlohmann::json::parse(R"({"oneOf":[]})"), 1), std::invalid_argument);
 }
 
 }  // namespace
-}  // namespace asyncl::verify::testing
+}  // namespace asyncl::tool::testing

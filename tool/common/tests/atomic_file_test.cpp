@@ -1,7 +1,7 @@
-// Tests verify/atomic_file.hpp: a complete file or none, and no temp file left behind. The
+// Tests tool_common/atomic_file.hpp: a complete file or none, and no temp file left behind. The
 // failure cases use paths no user can write (a file as a directory, a directory as the target)
 // so they hold when the tests run as root too.
-#include "verify/atomic_file.hpp"
+#include "tool_common/atomic_file.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,15 +11,15 @@
 #include <fstream>
 #include <sstream>
 
-#include "verify/errors.hpp"
+#include "tool_common/errors.hpp"
 
-namespace asyncl::verify {
+namespace asyncl::tool {
 namespace {
 
 class AtomicFile : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "asyncl-verify-test-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "asyncl-tool-test-XXXXXX").string();
     ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
     directory_ = pattern;
   }
@@ -99,4 +99,4 @@ TEST_F(AtomicFile, CheckWritableLeavesNothing) {
 }
 
 }  // namespace
-}  // namespace asyncl::verify
+}  // namespace asyncl::tool

@@ -1,4 +1,4 @@
-#include "tests/json_schema_validator.hpp"
+#include "tool_common/json_schema.hpp"
 
 #include <regex.h>
 
@@ -8,14 +8,15 @@
 #include <stdexcept>
 #include <string_view>
 
-namespace asyncl::verify::testing {
+namespace asyncl::tool::testing {
 namespace {
 
-constexpr std::array<std::string_view, 24> kKnownKeywords{
-    "$schema", "$id",      "$defs",     "title",    "description", "$ref",
-    "type",    "const",    "enum",      "required", "properties",  "additionalProperties",
-    "items",   "minItems", "maxItems",  "minimum",  "maximum",     "pattern",
-    "allOf",   "if",       "then",      "else",     "default",     "examples"};
+constexpr std::array<std::string_view, 27> kKnownKeywords{
+    "$schema",  "$id",      "$defs",     "$comment", "title",         "description",
+    "default",  "examples", "$ref",      "type",     "const",         "enum",
+    "required", "properties", "additionalProperties", "propertyNames", "items", "minItems",
+    "maxItems", "minimum",  "maximum",   "minLength", "pattern",      "allOf",
+    "if",       "then",     "else"};
 
 class Validator {
  public:
@@ -48,6 +49,10 @@ class Validator {
     if (value.is_object()) check_object(schema, value, path, errors);
     if (value.is_array()) check_array(schema, value, path, errors);
     if (value.is_number()) check_number(schema, value, path, errors);
+    if (const auto shortest = schema.find("minLength"); shortest != schema.end() && value.is_string() &&
+        value.get<std::string>().size() < shortest->get<std::size_t>()) {
+      errors.push_back(at(path) + ": " + value.dump() + " is shorter than " + shortest->dump());
+    }
     if (const auto pattern = schema.find("pattern"); pattern != schema.end() && value.is_string() &&
         !matches(pattern->get<std::string>(), value.get<std::string>())) {
       errors.push_back(at(path) + ": " + value.dump() + " does not match " + pattern->dump());
@@ -117,7 +122,9 @@ class Validator {
     }
     const auto properties = schema.find("properties");
     const auto additional = schema.find("additionalProperties");
+    const auto names = schema.find("propertyNames");
     for (const auto& [name, member] : value.items()) {
+      if (names != schema.end()) check(*names, nlohmann::json(name), path + "/" + name, errors);
       if (properties != schema.end() && properties->contains(name)) {
         check(properties->at(name), member, path + "/" + name, errors);
       } else if (additional != schema.end()) {
@@ -163,4 +170,4 @@ std::vector<std::string> validate_json_schema(const nlohmann::json& schema, cons
   return errors;
 }
 
-}  // namespace asyncl::verify::testing
+}  // namespace asyncl::tool::testing

@@ -1,5 +1,5 @@
 #pragma once
-// tool/common/cli_parse.hpp — how asyncl's command-line tools (asyncl-verify, asyncl-bench) read
+// tool_common/cli_parse.hpp — how asyncl's command-line tools (asyncl-verify, asyncl-bench) read
 // their command line with CLI11, so that both answer bad input the same way.
 //
 //   parse_command_line(app, argc, argv, error_prefix)
@@ -10,6 +10,12 @@
 //       parse error.
 //   one_line(text)   text with its line breaks turned into spaces (CLI11 messages can span
 //                    lines; the tools promise one).
+//   run_command_line(app, argc, argv, error_prefix, exit_code)
+//       what a tool's main() returns: parse_command_line, which runs the chosen subcommand's
+//       callback (CLI::App::callback, as in CLI11's subcom_in_files example; the callback
+//       stores its exit code in `exit_code`). A UsageError or EnvironmentError thrown by the
+//       callback is one line on stderr and exit 2; any other exception "unexpected error: ...",
+//       exit 2.
 
 #include <CLI/CLI.hpp>
 
@@ -19,6 +25,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "tool_common/errors.hpp"
 
 namespace asyncl::tool {
 
@@ -61,6 +69,23 @@ inline std::optional<int> parse_command_line(CLI::App& app, int argc, char** arg
     return 2;
   }
   return std::nullopt;
+}
+
+inline int run_command_line(CLI::App& app, int argc, char** argv, const std::string& error_prefix,
+                            const int& exit_code) {
+  try {
+    if (const auto parse_exit = parse_command_line(app, argc, argv, error_prefix)) return *parse_exit;
+  } catch (const UsageError& error) {
+    std::cerr << error_prefix << one_line(error.what()) << "\n";
+    return kExitUsageOrEnvironment;
+  } catch (const EnvironmentError& error) {
+    std::cerr << error_prefix << one_line(error.what()) << "\n";
+    return kExitUsageOrEnvironment;
+  } catch (const std::exception& error) {
+    std::cerr << error_prefix << "unexpected error: " << one_line(error.what()) << "\n";
+    return kExitUsageOrEnvironment;
+  }
+  return exit_code;
 }
 
 }  // namespace asyncl::tool

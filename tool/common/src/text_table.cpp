@@ -1,8 +1,8 @@
-#include "verify/text_table.hpp"
+#include "tool_common/text_table.hpp"
 
 #include <algorithm>
 
-namespace asyncl::verify {
+namespace asyncl::tool {
 
 TextTable::TextTable(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
 
@@ -29,4 +29,4 @@ std::string TextTable::render() const {
   return text;
 }
 
-}  // namespace asyncl::verify
+}  // namespace asyncl::tool

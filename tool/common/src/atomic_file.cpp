@@ -1,4 +1,4 @@
-#include "verify/atomic_file.hpp"
+#include "tool_common/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "verify/errors.hpp"
+#include "tool_common/errors.hpp"
 
-namespace asyncl::verify {
+namespace asyncl::tool {
 namespace {
 
 [[noreturn]] void fail(const std::filesystem::path& path, const std::string& reason) {
@@ -80,4 +80,4 @@ void check_writable(const std::filesystem::path& path) {
   ::unlink(temp_name.c_str());
 }
 
-}  // namespace asyncl::verify
+}  // namespace asyncl::tool

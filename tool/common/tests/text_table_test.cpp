@@ -1,9 +1,9 @@
-// Tests verify/text_table.hpp.
-#include "verify/text_table.hpp"
+// Tests tool_common/text_table.hpp.
+#include "tool_common/text_table.hpp"
 
 #include <gtest/gtest.h>
 
-namespace asyncl::verify {
+namespace asyncl::tool {
 namespace {
 
 TEST(TextTable, PadsColumnsToTheWidestCell) {
@@ -17,4 +17,4 @@ TEST(TextTable, PadsColumnsToTheWidestCell) {
 }
 
 }  // namespace
-}  // namespace asyncl::verify
+}  // namespace asyncl::tool
