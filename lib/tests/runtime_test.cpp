@@ -649,7 +649,7 @@ TEST_P(Flavors, HandleThatOutlivesItsRuntimeRejectsEverySpawn) {
   std::atomic<int> ran{0};
   JoinHandle<int> task = handle->spawn(counted_value(Counted(&destroyed), &ran, 1));
   EXPECT_TRUE(task.is_finished());  // at once: nothing would ever finish it later
-  EXPECT_EQ(destroyed.load(), 1);   // the frame (its parameter) is gone before spawn returned
+  EXPECT_EQ(destroyed.load(), 1);   // the unstarted frame (its parameter) is gone already
   EXPECT_NE(cancellation_of(task).find("spawn rejected"), std::string::npos);
   JoinHandle<int> inherited = handle->spawn(counted_value(Counted(&destroyed), &ran, 2), asyncl::inherit_task_locals);
   EXPECT_NE(cancellation_of(inherited).find("spawn rejected"), std::string::npos);

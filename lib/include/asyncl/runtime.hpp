@@ -157,8 +157,8 @@ RuntimeCore& current_runtime(const char* caller);
 /// empty (moving copies). Each spawn takes the gate's mutex twice, around the runtime's own
 /// spawn. While the runtime is alive, the three spawns behave as Runtime's; from the moment its
 /// destructor begins they are rejected: the JoinHandle is finished at once with TaskCancelled
-/// ("spawn rejected"), a task is destroyed without having run (on the calling thread, before
-/// spawn returns), a closure is not called. The destructor waits for spawns
+/// ("spawn rejected"), a task is destroyed without having run (on the calling thread, by the end
+/// of the statement that spawned it), a closure is not called. The destructor waits for spawns
 /// through handles already in flight, so a spawn racing it either is admitted (and then run, or
 /// cancelled by shutdown like any task) or rejected.
 ///
