@@ -15,12 +15,13 @@
 namespace asyncl::detail {
 namespace {
 
-enum class Op { wake, cancel, pin, unpin, begin_run, end_run };
+enum class Op { wake, cancel, pin, unpin, drain, begin_run, end_run };
 
 constexpr std::uint32_t S = TaskState::kScheduled;
 constexpr std::uint32_t R = TaskState::kRunning;
 constexpr std::uint32_t N = TaskState::kNotified;
 constexpr std::uint32_t C = TaskState::kCancelled;
+constexpr std::uint32_t D = TaskState::kDraining;
 constexpr std::uint32_t P = TaskState::kPinUnit;
 
 /// What a transition answered, as one word: "push"/"no push" for wake, cancel and unpin;
@@ -31,6 +32,7 @@ std::string apply(TaskState& state, Op op) {
     case Op::cancel: return state.cancel() ? "push" : "no push";
     case Op::unpin: return state.unpin() ? "push" : "no push";
     case Op::pin: state.pin(); return "";
+    case Op::drain: return state.drain() ? "suspend" : "go on";
     case Op::begin_run:
       switch (state.begin_run()) {
         case TaskState::Run::resume: return "resume";
@@ -98,6 +100,17 @@ const std::vector<Row> kRows = {
      Op::unpin, "no push", R | C},
     {"running|cancelled, 1 pin --end_run--> idle, the last unpin pushes", {Op::begin_run, Op::pin, Op::cancel},
      R | C | P, Op::end_run, "idle", C | P},
+    // A task that returned while its closures run (root_task.hpp) waits for them.
+    {"running, pins > 0 --drain--> running|draining", kRunningPinned, R | P, Op::drain, "suspend", R | D | P},
+    {"running, no pin --drain--> unchanged: the task goes on", kRunning, R, Op::drain, "go on", R},
+    {"running|draining --end_run--> idle, the last unpin pushes", {Op::begin_run, Op::pin, Op::drain}, R | D | P,
+     Op::end_run, "idle", D | P},
+    {"idle|draining --last unpin--> scheduled", {Op::begin_run, Op::pin, Op::drain, Op::end_run}, D | P, Op::unpin,
+     "push", S},
+    {"running|draining, last pin gone while running --end_run--> scheduled",
+     {Op::begin_run, Op::pin, Op::drain, Op::unpin}, R | D, Op::end_run, "reschedule", S},
+    {"idle|draining|cancelled --last unpin--> destroy it", {Op::begin_run, Op::pin, Op::drain, Op::end_run, Op::cancel},
+     D | C | P, Op::unpin, "push", S | C},
 };
 
 class TaskStateTransition : public testing::TestWithParam<Row> {};

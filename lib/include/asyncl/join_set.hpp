@@ -155,6 +155,7 @@ Task<T> join_set_member(JoinSetMember member, Task<T> task) {
 /// Suspends until a JoinState has its outcome, without taking it.
 class FinishedAwaiter {
  public:
+  using is_asyncl_awaiter = void;
   explicit FinishedAwaiter(JoinStateBase* state) noexcept : state_(state) {}
   FinishedAwaiter(FinishedAwaiter&& other) noexcept
       : state_(other.state_), waiting_(std::exchange(other.waiting_, nullptr)) {}

@@ -88,6 +88,7 @@ using await_result_t = std::remove_cvref_t<decltype(awaiter_of(std::declval<A>()
 template <class T>
 class RaceAwaiter {
  public:
+  using is_asyncl_awaiter = void;
   RaceAwaiter(JoinHandle<T>& child, std::chrono::steady_clock::time_point deadline)
       : join_(child.operator co_await()), sleep_(deadline) {}
   RaceAwaiter(const RaceAwaiter&) = delete;
