@@ -1,10 +1,10 @@
 # asyncl entry points. Each works on a fresh Debian 12 machine: `deps` installs what is missing.
 #
-#   make test     unit, compile-fail and install tests in the release, tsan and asan presets,
-#                 and `workflow-check`
-#   make workflow-check  validates .github/workflows/verify.yml (ci/workflow-check/check.sh)
-#   make verify   the main job: build release + tsan + asan + relacy, run asyncl-verify, then the
-#                 workload scenario for WORKLOAD_BUDGET seconds per sanitizer flavor
+#   make test     unit, compile-fail and install tests in the release, tsan and asan presets
+#                 (C++ only: no Node.js, no network)
+#   make workflow-check  validates .github/workflows/verify.yml (ci/workflow-check/check.sh;
+#                 needs Node.js and npm, installed by `make deps-workflow-check`)
+#   make verify   the main job: build release + tsan + asan + relacy, run asyncl-verify
 #   make bench    build release, run asyncl-bench
 #   make clean    remove every build tree
 #
@@ -16,16 +16,10 @@ TEST_PRESETS := release tsan asan
 VERIFY_PRESETS := release tsan asan relacy
 
 VERIFY_CMD ?= build/release/tool/verify/asyncl-verify run --flavor tsan,asan,relacy --json results/verify.json
-# Generated programs until the budget is spent, per flavor (the workload scenario runs only when
-# named; its mutants ran in VERIFY_CMD). 2 x 120 s keeps make verify within 15 minutes from a
-# clean clone on two cores, builds included.
-WORKLOAD_BUDGET ?= 120
-WORKLOAD_CMD ?= build/release/tool/verify/asyncl-verify run workload --no-mutants --flavor tsan,asan \
-	--budget $(WORKLOAD_BUDGET) --json results/workload.json
 BENCH_CMD ?= build/release/tool/bench/asyncl-bench compare
 
 # g++ 12 TSan and clang 14 ASan can fail to start on kernels with high ASLR entropy (see
-# HAZARDS.md); sanitizer runs go through `setarch -R` (ASLR off) wherever the kernel allows it.
+# docs/hazards.md); sanitizer runs go through `setarch -R` (ASLR off) wherever the kernel allows it.
 NO_ASLR := $(shell setarch "$$(uname -m)" -R true >/dev/null 2>&1 && echo setarch "$$(uname -m)" -R)
 SANITIZER_PRESETS := tsan asan
 
@@ -33,12 +27,15 @@ CONFIGURE_TARGETS := $(addprefix configure-,$(PRESETS))
 BUILD_TARGETS := $(addprefix build-,$(PRESETS))
 TEST_TARGETS := $(addprefix test-,$(PRESETS))
 
-.PHONY: all deps test verify bench clean workflow-check $(CONFIGURE_TARGETS) $(BUILD_TARGETS) $(TEST_TARGETS)
+.PHONY: all deps deps-workflow-check test verify bench clean workflow-check $(CONFIGURE_TARGETS) $(BUILD_TARGETS) $(TEST_TARGETS)
 
 all: test
 
 deps:
-	ci/install-deps.sh
+	ci/install-deps.sh cpp
+
+deps-workflow-check:
+	ci/install-deps.sh workflow-check
 
 $(CONFIGURE_TARGETS): configure-%: deps
 	cmake --preset $*
@@ -49,18 +46,18 @@ $(BUILD_TARGETS): build-%: configure-%
 $(TEST_TARGETS): test-%: build-%
 	$(if $(filter $*,$(SANITIZER_PRESETS)),$(NO_ASLR)) ctest --preset $*
 
-test: workflow-check $(addprefix test-,$(TEST_PRESETS))
+test: $(addprefix test-,$(TEST_PRESETS))
 
 # The CI workflow, checked by two validators from npm (installed into ci/workflow-check/node_modules
-# by `npm ci` once), against a deliberately broken copy too. The same gate runs locally:
-# ci/gate.sh JOB (see .github/workflows/verify.yml).
-workflow-check: deps
+# by `npm ci` once), against a deliberately broken copy too. Not part of `make test`: .ci/run and
+# the workflow's workflow-check job run it. The same gate runs locally: ci/gate.sh JOB (see
+# .github/workflows/verify.yml).
+workflow-check: deps-workflow-check
 	ci/workflow-check/check.sh
 
 verify: $(addprefix build-,$(VERIFY_PRESETS))
 	mkdir -p results
 	$(NO_ASLR) $(VERIFY_CMD)
-	$(NO_ASLR) $(WORKLOAD_CMD)
 
 bench: build-release
 	mkdir -p results

@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages that asyncl's build, tests, verification and benchmarks need.
+# ci/install-deps.sh [GROUP...]: installs the Debian 12 packages a group of asyncl's jobs needs.
+#
+#   cpp             (the default) build, tests, verification and benchmarks: compilers, CMake,
+#                   GoogleTest, Google Benchmark, CLI11, nlohmann/json, Relacy
+#   workflow-check  Node.js and npm, for the workflow validators (`make workflow-check`); not
+#                   needed by `make test`, `make verify` or `make bench`
+#
 # Idempotent: checks each package with dpkg-query and installs only the missing ones; runs
 # `apt-get update` only when something is missing. Needs root, or sudo for a normal user.
+# Exit 2 for an unknown group or when packages are missing and cannot be installed.
 set -euo pipefail
 
-packages=(
+groups=("$@")
+[[ ${#groups[@]} -gt 0 ]] || groups=(cpp)
+
+cpp_packages=(
   cmake
   ninja-build
   g++
@@ -19,18 +29,28 @@ packages=(
 )
 
 missing=()
-for package in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
-  if [[ "$status" != "installed" ]]; then
-    missing+=("$package")
-  fi
+for group in "${groups[@]}"; do
+  case "$group" in
+    cpp)
+      for package in "${cpp_packages[@]}"; do
+        status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+        if [[ "$status" != "installed" ]]; then
+          missing+=("$package")
+        fi
+      done
+      ;;
+    workflow-check)
+      # Looked up as commands, not packages: a machine may have them from elsewhere (a nodejs
+      # package that bundles npm, nvm), and Debian's npm package would then conflict with it.
+      command -v node >/dev/null 2>&1 || missing+=(nodejs)
+      command -v npm >/dev/null 2>&1 || missing+=(npm)
+      ;;
+    *)
+      echo "install-deps: unknown group '$group' (groups: cpp, workflow-check)" >&2
+      exit 2
+      ;;
+  esac
 done
-
-# Node.js and npm run the workflow validators (ci/workflow-check, part of `make test`). Looked up
-# as commands, not packages: a machine may have them from elsewhere (a nodejs package that bundles
-# npm, nvm), and Debian's npm package would then conflict with it.
-command -v node >/dev/null 2>&1 || missing+=(nodejs)
-command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all dependencies present"

@@ -11,9 +11,9 @@
 # include does not count as a pass. With an empty REGEX it passes on any build failure
 # (WILL_FAIL); prefer a REGEX.
 #
-# Example, in lib/tests/CMakeLists.txt, with lib/tests/compile_fail/local_ref_spawn.cpp:
-#   asyncl_add_compile_fail_test(local_ref_spawn local_ref_spawn.cpp
-#     "LocalRef cannot be passed to spawn")
+# Example, in lib/tests/CMakeLists.txt, with lib/tests/compile_fail/context_spawn_parameter.cpp:
+#   asyncl_add_compile_fail_test(context_spawn_parameter context_spawn_parameter.cpp
+#     "LocalRef cannot be moved")
 #
 # The tests share one build tree, so they hold a RESOURCE_LOCK and never run two builds at once.
 

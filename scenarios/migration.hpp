@@ -8,7 +8,7 @@ namespace asyncl::scenarios {
 struct MigrationVariant {
   /// The mutant: "the calling thread's object" is an address computed before a migrating
   /// co_await and used after it, the way a Context that caches a thread-local address would
-  /// hand it out (what clang 14 does to a raw `&tl` held across co_await, HAZARDS.md).
+  /// hand it out (what clang 14 does to a raw `&tl` held across co_await, docs/hazards.md).
   bool cache_tls_address_across_await = false;
 };
 

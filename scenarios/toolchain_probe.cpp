@@ -4,7 +4,7 @@
 // Inside a task on a two-worker runtime:
 //   raw, held    `int* p = &t_raw;` taken before a forced move (support/migration.hpp) must
 //                still point at the creating thread's t_raw after it (clang 14 at -O1+
-//                recomputes it: p then points at the new thread's, HAZARDS.md);
+//                recomputes it: p then points at the new thread's, docs/hazards.md);
 //   raw, fresh   `&t_raw` evaluated after each of several forced moves in a loop must be the
 //                running thread's (clang 16 at -O1+ hoists it out of the loop);
 //   library      the same two checks with a LocalRef made before the move, and a fresh

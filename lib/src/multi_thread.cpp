@@ -26,10 +26,15 @@ class MultiThreadScheduler final : public SchedulerBase {
       : SchedulerBase(config),
         locals_(config.workers),
         idle_(static_cast<std::uint32_t>(config.workers)) {
-    start_common_threads();
     workers_.reserve(config.workers);
-    for (std::size_t i = 0; i < config.workers; ++i) {
-      workers_.push_back(start_pool_thread(*this, ThreadRole::worker, i, [this, i] { worker_main(i); }));
+    try {
+      start_common_threads();
+      for (std::size_t i = 0; i < config.workers; ++i) {
+        workers_.push_back(start_pool_thread(*this, ThreadRole::worker, i, [this, i] { worker_main(i); }));
+      }
+    } catch (...) {
+      shutdown();  // no task exists yet: the threads that started meet at the barrier and return
+      throw;
     }
   }
 

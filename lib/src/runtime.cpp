@@ -64,10 +64,12 @@ void wake(TaskHeader* task) {
 
 void JoinStateBase::schedule(TaskHeader* task) { task->runtime->schedule(task); }
 
+void unpin(TaskHeader* task) noexcept {
+  if (task->state.unpin()) task->runtime->schedule(task);
+}
+
 void BlockingJob::unpin() noexcept {
-  if (TaskHeader* task = std::exchange(pinned, nullptr)) {
-    if (task->state.unpin()) task->runtime->schedule(task);
-  }
+  if (TaskHeader* task = std::exchange(pinned, nullptr)) detail::unpin(task);
 }
 
 RuntimeCore& current_runtime(const char* caller) {
@@ -75,6 +77,24 @@ RuntimeCore& current_runtime(const char* caller) {
   throw std::logic_error(std::string(caller) +
                          " called outside an asyncl runtime (not on one of its threads, and not "
                          "inside Runtime::block_on)");
+}
+
+void check_may_block(const char* caller) {
+  const ThreadContext& context = this_thread_context();
+  if (context.role == ThreadRole::worker || context.role == ThreadRole::owner) {
+    throw std::logic_error(std::string(caller) +
+                           " called inside a task (or on a worker): blocking the thread would "
+                           "stall the tasks it runs, the awaited one too; use co_await");
+  }
+}
+
+void throw_moved_from_join_handle() {
+  throw std::logic_error("asyncl: a JoinHandle was used after it was moved from");
+}
+
+void throw_task_misuse(bool moved_from) {
+  throw std::logic_error(moved_from ? "asyncl: a Task was awaited after it was moved from"
+                                    : "asyncl: a Task was awaited a second time; a Task runs once");
 }
 
 ScopeNode* copy_scope(const ScopeNode* scope) {
@@ -130,7 +150,15 @@ Runtime::Runtime(const Builder& builder) {
 Runtime::Runtime(Runtime&&) noexcept = default;
 
 Runtime::~Runtime() {
-  if (core_) static_cast<detail::SchedulerBase&>(*core_).shutdown();
+  if (!core_) return;
+  // The protocol waits for every task and closure of this runtime; run on one of its own
+  // threads, it would wait for itself forever.
+  if (detail::this_thread_context().runtime == core_.get()) {
+    detail::fatal("asyncl: a Runtime was destroyed on one of its own threads (inside one of its "
+                  "tasks or blocking closures); shutdown would wait for that thread forever. "
+                  "Destroy it from the thread that owns it, outside block_on");
+  }
+  static_cast<detail::SchedulerBase&>(*core_).shutdown();
 }
 
 Runtime::Flavor Runtime::flavor() const noexcept {
@@ -147,6 +175,12 @@ void Runtime::check_owner_thread(const char* caller) const {
     throw std::logic_error(std::string(caller) +
                            " called from a runtime thread or from inside a task; only the owner "
                            "thread may block on a runtime");
+  }
+  const auto& scheduler = static_cast<const detail::SchedulerBase&>(*core_);
+  if (scheduler.is_current_thread() && !scheduler.on_owner_thread()) {
+    throw std::logic_error(std::string(caller) +
+                           " called on a thread other than the one that built this current-thread "
+                           "runtime; its tasks run only on the thread that built it");
   }
 }
 
@@ -185,7 +219,7 @@ bool Notify::enqueue(WaitAwaiter& waiter, detail::TaskHeader* task) {
     head_ = &waiter;
   }
   tail_ = &waiter;
-  waiter.linked_ = true;
+  waiter.state_.store(WaitAwaiter::waiting, std::memory_order_relaxed);  // read under mutex_
   return true;
 }
 
@@ -200,32 +234,57 @@ void Notify::unlink_locked(WaitAwaiter& waiter) noexcept {
   } else {
     tail_ = waiter.prev_;
   }
-  waiter.linked_ = false;
+}
+
+bool Notify::notify_locked(WaitAwaiter& waiter) {
+  unsigned char expected = WaitAwaiter::waiting;
+  // acq_rel: pairs with the destructor's exchange; whoever moves it out of `waiting` owns it.
+  if (!waiter.state_.compare_exchange_strong(expected, WaitAwaiter::notifying, std::memory_order_acq_rel,
+                                             std::memory_order_acquire)) {
+    return false;  // leaving: its destructor is waiting for mutex_ to unlink it
+  }
+  unlink_locked(waiter);
+  // The waiter's frame cannot be destroyed before this wake is done: its destructor waits for
+  // `notified`.
+  detail::wake(waiter.task_);
+  // release: the last access to the waiter; its destructor may return once it reads this.
+  waiter.state_.store(WaitAwaiter::notified, std::memory_order_release);
+  return true;
 }
 
 void Notify::notify_one() {
   detail::LockGuard lock(mutex_);
-  if (WaitAwaiter* waiter = head_) {
-    unlink_locked(*waiter);
-    // Under the mutex: the waiter's frame cannot be destroyed before this wake is done.
-    detail::wake(waiter->task_);
-  } else {
-    permit_ = true;
+  for (WaitAwaiter* waiter = head_; waiter != nullptr;) {
+    WaitAwaiter* next = waiter->next_;
+    if (notify_locked(*waiter)) return;
+    waiter = next;
   }
+  permit_ = true;
 }
 
 void Notify::notify_all() {
   detail::LockGuard lock(mutex_);
-  while (WaitAwaiter* waiter = head_) {
-    unlink_locked(*waiter);
-    detail::wake(waiter->task_);
+  for (WaitAwaiter* waiter = head_; waiter != nullptr;) {
+    WaitAwaiter* next = waiter->next_;
+    notify_locked(*waiter);
+    waiter = next;
   }
   if (detail::mutated(detail::Mutation::notify_all_stores_permit)) permit_ = true;
 }
 
 Notify::WaitAwaiter::~WaitAwaiter() {
-  detail::LockGuard lock(notify_.mutex_);
-  if (linked_) notify_.unlink_locked(*this);
+  unsigned char state = state_.load(std::memory_order_acquire);
+  if (state == idle) return;
+  if (state == waiting &&
+      state_.compare_exchange_strong(state, leaving, std::memory_order_acq_rel, std::memory_order_acquire)) {
+    // Still linked, so the Notify is alive (it must outlive its waiters): unlink under its mutex.
+    detail::LockGuard lock(notify_.mutex_);
+    notify_.unlink_locked(*this);
+    return;
+  }
+  // A notifier took it: wait until it is done with this awaiter and its task. The Notify itself
+  // may already be gone.
+  while (state_.load(std::memory_order_acquire) != notified) detail::spin_pause();
 }
 
 }  // namespace asyncl

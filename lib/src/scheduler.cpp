@@ -2,7 +2,7 @@
 //
 // ── Shutdown protocol ─────────────────────────────────────────────────────────────────────────
 // Runs on the owner thread in ~Runtime (SchedulerBase::shutdown). Scenarios, models and mutants
-// cite these steps by number.
+// cite these steps by number, through detail::ShutdownStep (asyncl/detail/shutdown_steps.hpp).
 //
 //  1. Close.  The registry stops admitting tasks: a spawn from now on (from a task, a destructor
 //     run by step 4, a blocking closure, another thread) gets a JoinHandle whose outcome is
@@ -33,19 +33,34 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <exception>
+#include <string>
+#include <system_error>
 #include <utility>
 
+#include "asyncl/detail/fault_injection.hpp"
 #include "asyncl/detail/mutation.hpp"
 
 namespace asyncl::detail {
 
 std::thread start_pool_thread(SchedulerBase& runtime, ThreadRole role, std::size_t index,
                               std::function<void()> body) {
-  return std::thread([&runtime, role, index, body = std::move(body)] {
-    this_thread_context().assign(role, &runtime, index);
-    body();
-    this_thread_context() = ThreadContext{};
-  });
+  static constexpr const char* kRoleNames[] = {"", "worker", "blocking", "timer", "owner"};
+  const std::string what = std::string("asyncl: could not start a ") +
+                           kRoleNames[static_cast<std::size_t>(role)] + " thread";
+  try {
+    if (take_fault(Fault::thread_start)) {
+      throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again),
+                              "injected by the test");
+    }
+    return std::thread([&runtime, role, index, body = std::move(body)] {
+      this_thread_context().assign(role, &runtime, index);
+      body();
+      this_thread_context() = ThreadContext{};
+    });
+  } catch (const std::system_error& e) {
+    throw std::system_error(e.code(), what + " (" + e.what() + ")");
+  }
 }
 
 // ── BlockingPool ──────────────────────────────────────────────────────────────────────────────
@@ -59,6 +74,8 @@ bool BlockingPool::submit(BlockingJob* job) {
     task->state.pin();
     job->pinned = task;
   }
+  BlockingJob* stranded = nullptr;
+  std::exception_ptr error;
   {
     LockGuard lock(mutex_);
     if (!closed_) {
@@ -72,15 +89,42 @@ bool BlockingPool::submit(BlockingJob* job) {
       ++queued_;
       if (queued_ > idle_ && live_ < max_threads_) {
         reap_exited_locked();
-        ++live_;
-        threads_.push_back(start_pool_thread(runtime_, ThreadRole::blocking, 0, [this] { thread_main(); }));
+        try {
+          threads_.push_back(start_pool_thread(runtime_, ThreadRole::blocking, 0, [this] { thread_main(); }));
+          ++live_;
+        } catch (const std::system_error&) {
+          // No thread started. With none alive, nothing would ever run the queued jobs (only
+          // jobs submitted since the last thread left can be queued then): fail them.
+          // Otherwise a live thread runs them all, this job too.
+          if (live_ == 0) {
+            stranded = unlink_all_locked();
+            error = std::current_exception();
+          }
+        }
       }
-      cv_.notify_one();
-      return true;
+      if (stranded == nullptr) {
+        cv_.notify_one();
+        return true;
+      }
     }
+  }
+  if (stranded != nullptr) {
+    while (stranded != nullptr) {
+      BlockingJob* next = stranded->next;
+      stranded->fail(error);
+      stranded = next;
+    }
+    return true;
   }
   job->drop();
   return false;
+}
+
+BlockingJob* BlockingPool::unlink_all_locked() noexcept {
+  BlockingJob* jobs = std::exchange(head_, nullptr);
+  tail_ = nullptr;
+  queued_ = 0;
+  return jobs;
 }
 
 void BlockingPool::reap_exited_locked() {
@@ -140,9 +184,7 @@ void BlockingPool::drop_queued() {
   BlockingJob* job = nullptr;
   {
     LockGuard lock(mutex_);
-    job = std::exchange(head_, nullptr);
-    tail_ = nullptr;
-    queued_ = 0;
+    job = unlink_all_locked();
   }
   while (job != nullptr) {
     BlockingJob* next = job->next;
@@ -205,7 +247,11 @@ void TimerDriver::thread_main() {
     if (first->first > now && !mutated(Mutation::timer_fires_early)) {
       // A copy: the entry may be erased (its frame destroyed) while this thread waits.
       const auto deadline = first->first;
-      cv_.wait_until(mutex_, deadline);
+      if (deadline == TimerEntry::Clock::time_point::max()) {
+        cv_.wait(mutex_);  // a saturated sleep never fires: wait for an earlier entry or stop()
+      } else {
+        cv_.wait_until(mutex_, deadline);
+      }
       continue;
     }
     // Woken under the mutex: an awaiter being destroyed unlinks itself under it first.
@@ -307,6 +353,18 @@ void SchedulerBase::shutdown() {
           "built it; its tasks' thread-local objects live on that thread");
   }
 #endif
+  // A static (or thread_local) current-thread runtime destroyed at exit: its owner thread's
+  // thread_local objects are already gone, and step 4 would destroy, on that thread, frames
+  // that may write through barrier-mode references into them.
+  if (owner_refs_taken_ && this_thread_context().barrier_objects_destroyed && !all_tasks_gone()) {
+    std::string message =
+        "asyncl: a current-thread Runtime was destroyed after the thread_local objects of its "
+        "owner thread (a static or thread_local Runtime ending at exit) while tasks that may hold "
+        "barrier-mode references into them were alive";
+    if (owner_key_ != nullptr) message += std::string(" (context '") + owner_key_ + "')";
+    message += "; destroy it before main returns, or use leaky or shared mode";
+    fatal(message.c_str());
+  }
   const bool tls_first = mutated(Mutation::tls_before_tasks);
   // Step 1: close.
   std::size_t blocking_threads = 0;
@@ -316,7 +374,8 @@ void SchedulerBase::shutdown() {
   }
   blocking_threads = blocking_.close();
   const std::size_t workers = tls_first ? 0 : worker_threads_in_barrier();
-  barrier_.emplace(static_cast<std::uint32_t>(workers + blocking_threads + 1 /*timer*/ + 1 /*owner*/));
+  const std::size_t timer = timer_.started() ? 1 : 0;  // 0 only if build() failed to start it
+  barrier_.emplace(static_cast<std::uint32_t>(workers + blocking_threads + timer + 1 /*owner*/));
   // release: publishes barrier_ to every pool thread that sees the flag (shutdown_started()).
   shutdown_started_.store(true, std::memory_order_release);
   shutdown_started_.notify_all();

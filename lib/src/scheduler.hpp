@@ -41,6 +41,7 @@ class BlockingPool {
  private:
   void thread_main();
   void reap_exited_locked();
+  BlockingJob* unlink_all_locked() noexcept;
 
   SchedulerBase& runtime_;
   const std::size_t max_threads_;
@@ -61,6 +62,7 @@ class TimerDriver {
  public:
   explicit TimerDriver(SchedulerBase& runtime);
   void start();
+  bool started() const noexcept { return thread_.joinable(); }
   void add(TimerEntry& entry);
   void remove(TimerEntry& entry) noexcept;
   /// Shutdown step 3: stops firing; the timer thread goes to the barrier.
@@ -99,6 +101,9 @@ class SchedulerBase : public RuntimeCore {
   virtual std::size_t worker_count() const noexcept = 0;
   virtual bool is_current_thread() const noexcept = 0;
 
+  /// Whether the caller is the thread that built the runtime.
+  bool on_owner_thread() const noexcept { return std::this_thread::get_id() == owner_; }
+
   /// The shutdown protocol (scheduler.cpp). Owner thread, once, from ~Runtime.
   void shutdown();
 
@@ -118,7 +123,13 @@ class SchedulerBase : public RuntimeCore {
   /// Runs one popped task on the calling pool thread: resumes it, or destroys its frame.
   void run_task(TaskHeader* task);
 
-  /// Start the flavor's threads; called by the flavor's constructor.
+  /// A current-thread runtime's owner made barrier-mode references to its own objects, which
+  /// live tasks may hold (set by drive_until; checked by shutdown()).
+  bool owner_refs_taken_ = false;
+  const char* owner_key_ = nullptr;
+
+  /// Start the flavor's threads; called by the flavor's constructor. If a start fails, the
+  /// flavor's constructor runs shutdown() with the threads that did start, then rethrows.
   void start_common_threads();
   /// Shutdown step 4 for the flavor: every frame is destroyed when it returns (multi_thread:
   /// workers do it and the owner returns at once; current_thread: the owner does it).

@@ -14,6 +14,8 @@ ThreadContext& this_thread_context() noexcept {
   return *tls_address([]() noexcept -> ThreadContext& { return tls_thread_context; });
 }
 
+void barrier_object_destroyed() noexcept { this_thread_context().barrier_objects_destroyed = true; }
+
 void ThreadContext::assign(ThreadRole new_role, RuntimeCore* new_runtime,
                            std::size_t index) noexcept {
   role = new_role;

@@ -46,7 +46,7 @@ static_assert(sizeof(LocalRef<int, mode::barrier>) == sizeof(int*));
 
 /// The calling thread's id, read in a plain function that is never inlined and not pure: a
 /// coroutine body must not read std::this_thread::get_id() itself (clang 14 reuses it after a
-/// resume on another thread, see HAZARDS.md).
+/// resume on another thread, see docs/hazards.md).
 [[gnu::noinline]] std::thread::id current_thread_id() {
   asm volatile("" ::: "memory");
   return std::this_thread::get_id();
@@ -687,6 +687,58 @@ TEST(ContextDeathTest, DereferenceAfterShutdownAbortsNamingTheKey) {
   (void)&dereference_after_shutdown;
   GTEST_SKIP() << "the generation check exists in checked builds (ASYNCL_CHECKED) only";
 #endif
+}
+
+// A current-thread runtime that outlives main (a static): the owner thread's thread_local
+// objects are destroyed before static objects at exit, so shutdown would destroy frames that
+// write through barrier-mode references into destroyed objects. Before the fix that was a
+// heap-use-after-free at exit (ASan) or silent corruption; now shutdown refuses, naming the
+// reason (and, in checked builds, the key).
+struct LongText {
+  std::string text = std::string(64, 'x');  // on the heap: a write after destruction is caught
+};
+constexpr auto OWNER_TEXT = asyncl::context<LongText>("OWNER_TEXT", [] { return LongText(); });
+
+[[noreturn]] void static_runtime_with_owner_references_at_exit() {
+  static asyncl::Notify never;  // first: destroyed after the runtime
+  static asyncl::Runtime rt = asyncl::Runtime::Builder().current_thread().build();
+  rt.block_on([]() -> Task<void> {
+    (void)asyncl::spawn([]() -> Task<void> {
+      struct WritesOnDestruction {
+        asyncl::LocalRef<LongText> ref;
+        ~WritesOnDestruction() { ref->text.append("written while the frame is destroyed"); }
+      } holder{OWNER_TEXT.local_ref()};
+      co_await never.wait();
+    }());
+    co_await asyncl::yield_now();  // the child takes its reference and suspends
+  }());
+  std::exit(0);
+}
+
+TEST(ContextDeathTest, StaticCurrentThreadRuntimeWithOwnerReferencesIsRefusedAtExit) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+#if defined(ASYNCL_CHECKED)
+  EXPECT_DEATH(static_runtime_with_owner_references_at_exit(),
+               "destroyed after the thread_local objects of its owner thread.*'OWNER_TEXT'");
+#else
+  EXPECT_DEATH(static_runtime_with_owner_references_at_exit(),
+               "destroyed after the thread_local objects of its owner thread");
+#endif
+}
+
+// Without live tasks there is nothing to destroy: a static runtime may end at exit.
+TEST(ContextExit, StaticCurrentThreadRuntimeWithoutTasksEndsCleanlyAtExit) {
+  EXPECT_EXIT(
+      {
+        static asyncl::Runtime rt = asyncl::Runtime::Builder().current_thread().build();
+        rt.block_on([]() -> Task<void> {
+          auto ref = OWNER_TEXT.local_ref();
+          ref->text.append("!");
+          co_return;
+        }());
+        std::exit(3);
+      },
+      ::testing::ExitedWithCode(3), "");
 }
 
 }  // namespace

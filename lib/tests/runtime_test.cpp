@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <latch>
+#include <memory>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -182,6 +183,68 @@ TEST_P(Flavors, BlockOnFromInsideATaskIsRejected) {
   EXPECT_TRUE(rejected);
 }
 
+// Before the fix: block_on checked only that the caller was no pool thread, so any thread
+// could drive a current-thread runtime (two at once ran its tasks concurrently).
+TEST(RuntimeCurrentThread, BlockOnFromAThreadOtherThanTheBuilderIsALogicError) {
+  Runtime rt = single();
+  std::string error;
+  std::thread other([&] {
+    try {
+      rt.block_on([]() -> Task<void> { co_return; }());
+    } catch (const std::logic_error& e) {
+      error = e.what();
+    }
+  });
+  other.join();
+  EXPECT_NE(error.find("thread that built it"), std::string::npos) << error;
+  EXPECT_EQ(rt.block_on([]() -> Task<int> { co_return 1; }()), 1);
+}
+
+// A multi-thread runtime's owner runs no tasks: any thread outside the runtime may block on it.
+TEST(RuntimeMultiThread, BlockOnFromAnotherThreadIsAllowed) {
+  Runtime rt = multi(1);
+  int result = 0;
+  std::thread other([&] { result = rt.block_on([]() -> Task<int> { co_return 4; }()); });
+  other.join();
+  EXPECT_EQ(result, 4);
+}
+
+// Before the fix: both hung forever (the thread waited at the barrier as the owner while its
+// own task or closure never returned).
+class RuntimeDeathTest : public ::testing::TestWithParam<Runtime::Flavor> {
+ protected:
+  void SetUp() override { GTEST_FLAG_SET(death_test_style, "threadsafe"); }
+  Runtime* make() const {
+    return new Runtime(GetParam() == Runtime::Flavor::multi_thread ? multi() : single());
+  }
+};
+INSTANTIATE_TEST_SUITE_P(Runtime, RuntimeDeathTest,
+                         ::testing::Values(Runtime::Flavor::multi_thread, Runtime::Flavor::current_thread),
+                         [](const auto& info) {
+                           return info.param == Runtime::Flavor::multi_thread ? "MultiThread" : "CurrentThread";
+                         });
+
+TEST_P(RuntimeDeathTest, DestroyingTheRuntimeFromItsOwnTaskAborts) {
+  EXPECT_DEATH(
+      {
+        Runtime* rt = make();
+        rt->block_on([](Runtime* rt) -> Task<void> {
+          delete rt;
+          co_return;
+        }(rt));
+      },
+      "destroyed on one of its own threads");
+}
+
+TEST_P(RuntimeDeathTest, DestroyingTheRuntimeFromItsBlockingClosureAborts) {
+  EXPECT_DEATH(
+      {
+        Runtime* rt = make();
+        rt->spawn_blocking([rt] { delete rt; }).wait();
+      },
+      "destroyed on one of its own threads");
+}
+
 TEST(RuntimeOutside, SpawnOutsideARuntimeIsALogicError) {
   EXPECT_THROW((void)asyncl::spawn([]() -> Task<void> { co_return; }()), std::logic_error);
   EXPECT_FALSE(asyncl::this_worker::index().has_value());
@@ -328,6 +391,62 @@ TEST_P(Flavors, AbortedTaskIsKeptUntilItsBlockingClosureReturns) {
   EXPECT_TRUE(shared.frame_alive_at_end.load());
 }
 
+// Before the fix: the frame and its header were freed when the task completed, so the closure
+// read a destroyed parameter and its unpin() wrote into freed memory (heap-use-after-free).
+TEST_P(Flavors, CompletedTaskIsKeptUntilItsDetachedBlockingClosureReturns) {
+  struct Shared {
+    std::atomic<bool> started{false};
+    std::atomic<bool> returned{false};
+    std::atomic<bool> release{false};
+    std::atomic<bool> frame_alive_at_end{false};
+  } shared;
+  struct Alive {
+    std::atomic<bool> alive{true};
+    Alive() = default;
+    Alive(Alive&&) noexcept {}
+    ~Alive() { alive = false; }
+  };
+  Runtime rt = make();
+  rt.block_on([](Shared& shared) -> Task<void> {
+    JoinHandle<void> h = asyncl::spawn([](Shared& shared, Alive alive) -> Task<void> {
+      (void)asyncl::spawn_blocking([&shared, &alive] {
+        shared.started = true;
+        while (!shared.release.load()) std::this_thread::yield();
+        shared.frame_alive_at_end = alive.alive.load();
+      });
+      shared.returned = true;
+      co_return;
+    }(shared, Alive{}));
+    while (!shared.started.load() || !shared.returned.load()) co_await asyncl::yield_now();
+    // The task has returned; its closure still holds the frame, so the task is not finished.
+    EXPECT_FALSE(h.is_finished());
+    shared.release = true;
+    co_await h;
+  }(shared));
+  EXPECT_TRUE(shared.frame_alive_at_end.load());
+}
+
+// Before the fix: the JoinHandle was ready while the task's parameters were still alive, so a
+// joiner could see (or free) what they refer to before they were destroyed. The parameter's
+// destructor is slow only to make that window wide; the fixed order does not depend on it.
+TEST(RuntimeMultiThread, OutcomeIsPublishedAfterTheTasksFrameIsDestroyed) {
+  struct SlowParameter {
+    std::shared_ptr<int> shared;
+    ~SlowParameter() {
+      for (int i = 0; i < 1000; ++i) std::this_thread::yield();
+    }
+  };
+  Runtime rt = multi(2);
+  for (int round = 0; round < 20; ++round) {
+    auto counted = std::make_shared<int>(0);
+    JoinHandle<void> h = rt.spawn([](SlowParameter) -> Task<void> {
+      co_await asyncl::yield_now();
+    }(SlowParameter{counted}));
+    h.wait();
+    ASSERT_EQ(counted.use_count(), 1) << "round " << round;
+  }
+}
+
 TEST_P(Flavors, SpawnDuringShutdownIsRejected) {
   static asyncl::Notify never;
   std::atomic<int> rejected{0};
@@ -420,6 +539,119 @@ TEST(RuntimeIdle, IdleRuntimeDoesNotSpin) {
   EXPECT_LT(cpu_used * 20, wall) << "idle runtime used "
                                  << std::chrono::duration_cast<std::chrono::milliseconds>(cpu_used).count()
                                  << " ms of CPU in 500 ms";
+}
+
+}  // namespace
+
+// ── Failures the system can cause: injected in verification builds (fault_injection.hpp) ────
+
+#if defined(ASYNCL_VERIFICATION)
+#include "asyncl/detail/fault_injection.hpp"
+#include "asyncl/task_local.hpp"
+
+#include <fstream>
+#endif
+
+namespace {
+
+#if defined(ASYNCL_VERIFICATION)
+using asyncl::detail::Fault;
+using asyncl::detail::inject_faults;
+
+/// Threads of this process now (/proc/self/status).
+int process_threads() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+  }
+  return -1;
+}
+
+struct CountedValue {
+  static inline std::atomic<int> live{0};
+  CountedValue() { ++live; }
+  CountedValue(const CountedValue&) { ++live; }
+  ~CountedValue() { --live; }
+};
+const asyncl::TaskLocal<CountedValue> g_counted;
+#define ASYNCL_SKIP_WITHOUT_FAULT_INJECTION() (void)0
+#else
+#define ASYNCL_SKIP_WITHOUT_FAULT_INJECTION() GTEST_SKIP() << "fault injection needs ASYNCL_VERIFICATION"
+#endif
+
+TEST(RuntimeFaults, BuildThatCannotStartAThreadThrowsAndLeavesNoThread) {
+  ASYNCL_SKIP_WITHOUT_FAULT_INJECTION();
+#if defined(ASYNCL_VERIFICATION)
+  const int before = process_threads();
+  // Start 0 is the timer's, starts 1 to 3 are the workers'.
+  for (unsigned failing : {0u, 1u, 3u}) {
+    inject_faults(Fault::thread_start, 1, failing);
+    std::string error;
+    try {
+      Runtime rt = Runtime::Builder().worker_threads(3).build();
+      ADD_FAILURE() << "build() succeeded with start " << failing << " failing";
+    } catch (const std::system_error& e) {
+      error = e.what();
+    }
+    EXPECT_NE(error.find("could not start"), std::string::npos) << error;
+    EXPECT_EQ(process_threads(), before) << "start " << failing;
+  }
+  inject_faults(Fault::thread_start, 1);
+  EXPECT_THROW(Runtime::Builder().current_thread().build(), std::system_error);
+  EXPECT_EQ(process_threads(), before);
+  inject_faults(Fault::thread_start, 0);
+#endif
+}
+
+// Before the fix: the pool counted the thread before starting it, so the job never ran and
+// shutdown waited at the barrier for a thread that did not exist.
+TEST(RuntimeFaults, SpawnBlockingThatCannotStartAThreadFailsThroughItsJoinHandle) {
+  ASYNCL_SKIP_WITHOUT_FAULT_INJECTION();
+#if defined(ASYNCL_VERIFICATION)
+  for (auto flavor : {Runtime::Flavor::multi_thread, Runtime::Flavor::current_thread}) {
+    Runtime rt = flavor == Runtime::Flavor::multi_thread ? multi() : single();
+    rt.block_on([]() -> Task<void> {
+      inject_faults(Fault::thread_start, 1);
+      JoinHandle<int> failed = asyncl::spawn_blocking([] { return 1; });
+      EXPECT_THROW(co_await std::move(failed), std::system_error);
+      // The next start succeeds: the pool works again.
+      EXPECT_EQ(co_await asyncl::spawn_blocking([] { return 2; }), 2);
+    }());
+  }
+#endif
+}
+
+// Before the fix: the join state (and, with inherit_task_locals, the copied values) leaked
+// when the frame's allocation threw (LeakSanitizer in the asan preset; the count below).
+TEST(RuntimeFaults, SpawnWhoseFrameAllocationFailsThrowsAndLeaksNothing) {
+  ASYNCL_SKIP_WITHOUT_FAULT_INJECTION();
+#if defined(ASYNCL_VERIFICATION)
+  Runtime rt = multi(1);
+  rt.block_on(g_counted.scope(CountedValue{}, []() -> Task<void> {
+    const int live = CountedValue::live.load();
+    inject_faults(Fault::frame_allocation, 1);
+    EXPECT_THROW((void)asyncl::spawn([]() -> Task<void> { co_return; }(), asyncl::inherit_task_locals),
+                 std::bad_alloc);
+    EXPECT_EQ(CountedValue::live.load(), live);
+    inject_faults(Fault::frame_allocation, 1);
+    EXPECT_THROW((void)asyncl::spawn([]() -> Task<void> { co_return; }()), std::bad_alloc);
+    co_await asyncl::spawn([]() -> Task<void> { co_return; }());
+  }()));
+  EXPECT_EQ(CountedValue::live.load(), 0);
+#endif
+}
+
+// Before the fix: the join state leaked when moving the closure into the job threw
+// (LeakSanitizer in the asan preset).
+TEST(RuntimeFaults, SpawnBlockingWhoseClosureMoveThrowsLeaksNothing) {
+  struct ThrowsOnMove {
+    ThrowsOnMove() = default;
+    ThrowsOnMove(ThrowsOnMove&&) { throw std::runtime_error("move"); }
+    void operator()() const {}
+  };
+  Runtime rt = multi(1);
+  EXPECT_THROW((void)rt.spawn_blocking(ThrowsOnMove{}), std::runtime_error);
 }
 
 }  // namespace

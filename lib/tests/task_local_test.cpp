@@ -444,7 +444,7 @@ TEST(TaskLocal, ScopeTaskDestroyedBeforeItStartedReleasesItsValue) {
 
 // ── Threads ───────────────────────────────────────────────────────────────────────────────────
 
-// The calling thread's id, computed afresh after a resume on another thread (HAZARDS.md: clang
+// The calling thread's id, computed afresh after a resume on another thread (docs/hazards.md: clang
 // 14 may reuse get_id() read before a suspension).
 [[gnu::noinline]] std::thread::id current_thread_id() {
   asm volatile("" : : : "memory");
@@ -664,6 +664,34 @@ TEST_P(TaskLocalFlavors, BlockingClosuresSeeNoTaskLocals) {
     co_return co_await asyncl::spawn_blocking([] { return seen(); });
   }()));
   EXPECT_EQ(in_closure, std::nullopt);
+}
+
+}  // namespace
+
+namespace {
+
+// Found by the workload scenario (awaiter.throw_suspend): the scope was left before a user
+// awaiter's await_suspend threw, and nothing restored it, so the task read "no value" inside
+// its own scope.
+struct ThrowsInSuspend {
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<>) const { throw std::runtime_error("refused"); }
+  void await_resume() const noexcept {}
+};
+
+TEST_P(TaskLocalFlavors, ValueSurvivesAnAwaiterThatThrowsFromAwaitSuspend) {
+  Runtime rt = make();
+  const auto views = rt.block_on(g_number.scope(3, []() -> Task<std::pair<std::optional<int>, std::optional<int>>> {
+    try {
+      co_await ThrowsInSuspend{};
+    } catch (const std::runtime_error&) {
+    }
+    const std::optional<int> after_throw = seen();
+    co_await asyncl::yield_now();
+    co_return std::pair{after_throw, seen()};
+  }()));
+  EXPECT_EQ(views.first, std::optional<int>(3));
+  EXPECT_EQ(views.second, std::optional<int>(3));
 }
 
 }  // namespace

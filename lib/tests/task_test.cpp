@@ -4,11 +4,16 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <utility>
 
 #include "asyncl/runtime.hpp"
+#include "asyncl/sync.hpp"
 
 namespace {
 
@@ -107,6 +112,166 @@ TEST(Task, DestroyingAnUnstartedTaskRunsNoBody) {
     asyncl::Task<void> t = make();
   }
   EXPECT_EQ(runs, 0);
+}
+
+}  // namespace
+
+namespace {
+
+// Before the fix: the second co_await resumed a finished coroutine (SEGV); awaiting a
+// moved-from Task dereferenced a null handle.
+TEST(Task, AwaitingATaskTwiceOrAfterItWasMovedFromIsALogicError) {
+  asyncl::Runtime rt = one_worker();
+  rt.block_on([]() -> asyncl::Task<void> {
+    asyncl::Task<int> t = answer();
+    EXPECT_EQ(co_await std::move(t), 42);
+    try {
+      (void)co_await std::move(t);
+      ADD_FAILURE() << "a finished Task was awaited again";
+    } catch (const std::logic_error& e) {
+      EXPECT_NE(std::string(e.what()).find("awaited a second time"), std::string::npos) << e.what();
+    }
+    asyncl::Task<int> source = answer();
+    asyncl::Task<int> target = std::move(source);
+    try {
+      (void)co_await std::move(source);
+      ADD_FAILURE() << "a moved-from Task was awaited";
+    } catch (const std::logic_error& e) {
+      EXPECT_NE(std::string(e.what()).find("moved from"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(co_await std::move(target), 42);
+  }());
+}
+
+}  // namespace
+
+// ── Foreign awaiters: awaiters that know nothing of asyncl and resume from their own threads ──
+
+namespace {
+
+/// Resumes the awaiting coroutine from a new std::thread once `go` is set (or at once).
+struct ResumeOnNewThread {
+  std::thread* thread;
+  std::atomic<bool>* go;
+  std::atomic<bool>* away;
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h) {
+    *thread = std::thread([h, go = go] {
+      while (!go->load()) std::this_thread::yield();
+      h.resume();
+    });
+    away->store(true);
+  }
+  void await_resume() const noexcept {}
+};
+
+struct ForeignFixture {
+  std::thread thread;
+  std::atomic<bool> go{false};
+  std::atomic<bool> away{false};
+  ResumeOnNewThread awaiter() { return ResumeOnNewThread{&thread, &go, &away}; }
+  ~ForeignFixture() {
+    go = true;
+    if (thread.joinable()) thread.join();
+  }
+};
+
+// Before the fix: the task resumed on the foreign thread and ran there (no worker index), and
+// spawn() from there threw ("called outside an asyncl runtime").
+TEST(TaskForeignAwaiter, ATaskResumedByAForeignThreadContinuesOnAWorker) {
+  asyncl::Runtime rt = one_worker();
+  ForeignFixture foreign;
+  foreign.go = true;
+  const auto [index, child] = rt.block_on([](ForeignFixture& foreign) -> asyncl::Task<std::pair<std::optional<std::size_t>, int>> {
+    co_await foreign.awaiter();
+    const std::optional<std::size_t> index = asyncl::this_worker::index();
+    const int child = co_await asyncl::spawn(answer());
+    co_return std::pair{index, child};
+  }(foreign));
+  EXPECT_EQ(index, std::optional<std::size_t>(0));
+  EXPECT_EQ(child, 42);
+}
+
+// Before the fix: abort() destroyed the frame while the foreign thread still held its handle,
+// and the later resume() ran a destroyed coroutine (ASan: heap-use-after-free).
+TEST(TaskForeignAwaiter, AbortWhileAwayIsDeferredUntilTheForeignSideResumes) {
+  asyncl::Runtime rt = asyncl::Runtime::Builder().worker_threads(2).build();
+  ForeignFixture foreign;
+  std::atomic<bool> resumed_body{false};
+  rt.block_on([](ForeignFixture& foreign, std::atomic<bool>& resumed_body) -> asyncl::Task<void> {
+    asyncl::JoinHandle<void> h = asyncl::spawn([](ForeignFixture& foreign, std::atomic<bool>& resumed_body) -> asyncl::Task<void> {
+      co_await foreign.awaiter();
+      resumed_body = true;
+    }(foreign, resumed_body));
+    while (!foreign.away.load()) co_await asyncl::yield_now();
+    h.abort();
+    for (int i = 0; i < 100; ++i) co_await asyncl::yield_now();
+    EXPECT_FALSE(h.is_finished());  // the frame is away: it cannot be destroyed yet
+    foreign.go = true;
+    EXPECT_THROW(co_await std::move(h), asyncl::TaskCancelled);
+  }(foreign, resumed_body));
+  EXPECT_FALSE(resumed_body.load());  // cancelled: destroyed, never resumed
+}
+
+// Shutdown waits for a task that is away too, and destroys it once handed back.
+TEST(TaskForeignAwaiter, ShutdownWhileAwayDestroysTheTaskOnceHandedBack) {
+  ForeignFixture foreign;
+  std::atomic<bool> resumed_body{false};
+  std::thread releaser;
+  {
+    asyncl::Runtime rt = one_worker();
+    (void)rt.spawn([](ForeignFixture& foreign, std::atomic<bool>& resumed_body) -> asyncl::Task<void> {
+      co_await foreign.awaiter();
+      resumed_body = true;
+    }(foreign, resumed_body));
+    while (!foreign.away.load()) std::this_thread::yield();
+    releaser = std::thread([&foreign] { foreign.go = true; });
+  }
+  releaser.join();
+  EXPECT_FALSE(resumed_body.load());
+}
+
+/// Completes without suspending (await_suspend returns false), or throws from await_suspend.
+struct Refuses {
+  bool throws;
+  bool await_ready() const noexcept { return false; }
+  bool await_suspend(std::coroutine_handle<>) const {
+    if (throws) throw std::runtime_error("await_suspend threw");
+    return false;
+  }
+  int await_resume() const noexcept { return 5; }
+};
+
+TEST(TaskForeignAwaiter, AForeignAwaiterThatDoesNotSuspendOrThrowsLeavesNoPin) {
+  asyncl::Runtime rt = one_worker();
+  asyncl::JoinHandle<int> h = rt.spawn([]() -> asyncl::Task<int> {
+    const int v = co_await Refuses{false};
+    try {
+      co_await Refuses{true};
+    } catch (const std::runtime_error&) {
+      co_return v + 1;
+    }
+    co_return -1;
+  }());
+  EXPECT_EQ(h.wait(), 6);
+}
+
+/// Destroys the handle it was given instead of resuming it.
+struct DropsTheHandle {
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h) const { h.destroy(); }
+  void await_resume() const noexcept {}
+};
+
+TEST(TaskForeignAwaiter, AForeignAwaiterThatDestroysItsHandleCancelsTheTask) {
+  asyncl::Runtime rt = one_worker();
+  std::atomic<bool> resumed_body{false};
+  asyncl::JoinHandle<void> h = rt.spawn([](std::atomic<bool>& resumed_body) -> asyncl::Task<void> {
+    co_await DropsTheHandle{};
+    resumed_body = true;
+  }(resumed_body));
+  EXPECT_THROW(h.wait(), asyncl::TaskCancelled);
+  EXPECT_FALSE(resumed_body.load());
 }
 
 }  // namespace

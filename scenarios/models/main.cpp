@@ -70,7 +70,7 @@ void list(const std::vector<Model>& models) {
   for (std::size_t i = 0; i < models.size(); ++i) {
     const Model& m = models[i];
     std::string line = "{\"name\":" + quoted(m.name) + ",\"kind\":" + quoted(m.kind) +
-                       ",\"twin_of\":" + quoted(m.twin_of) + ",\"attacks\":" + quoted(m.attacks) +
+                       ",\"twin_of\":" + quoted(m.twin_of) + ",\"attacks\":" + quoted(m.attacks.c_str()) +
                        ",\"description\":" + quoted(m.description) +
                        ",\"threads\":" + std::to_string(m.threads) +
                        ",\"spurious_wakeups\":" + (m.spurious_wakeups ? "true" : "false") +

@@ -21,6 +21,7 @@
 #include "asyncl/detail/relacy_prelude.hpp"
 //
 #include "asyncl/detail/mutation.hpp"
+#include "asyncl/detail/shutdown_steps.hpp"
 
 namespace asyncl::models {
 
@@ -46,7 +47,8 @@ struct Model {
   const char* name;
   const char* kind;        // "scenario" (a model of the correct code) or "mutant"
   const char* twin_of;     // the model a mutant breaks; nullptr for a model
-  const char* attacks;     // the protocol step or rule it checks or breaks
+  std::string attacks;     // the protocol step or rule it checks or breaks (detail::cite for a
+                           // shutdown step)
   const char* description;
   detail::Mutation mutation;
   bool spurious_wakeups;   // CondVar may wake spuriously in this model
@@ -97,12 +99,12 @@ Outcome simulate_suite(const SearchSetting& setting) {
 
 /// A catalog entry for Suite: its thread count and expected result come from the suite type.
 template <class Suite>
-Model entry(const char* name, const char* kind, const char* twin_of, const char* attacks,
+Model entry(const char* name, const char* kind, const char* twin_of, std::string attacks,
             const char* description, detail::Mutation mutation, bool spurious_wakeups) {
   return Model{name,
                kind,
                twin_of,
-               attacks,
+               std::move(attacks),
                description,
                mutation,
                spurious_wakeups,
@@ -116,6 +118,7 @@ std::vector<Model> shutdown_barrier_models();
 std::vector<Model> work_queue_models();
 std::vector<Model> task_local_models();
 std::vector<Model> idle_set_models();
+std::vector<Model> task_state_models();
 
 std::vector<Model> catalog();
 

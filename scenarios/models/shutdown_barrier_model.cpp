@@ -8,7 +8,7 @@
 // destroys the frame (step 4), every thread meets at the ShutdownBarrier (step 5), and only
 // then does B destroy its thread-local object (step 6). The payload is heap data (an rl::var),
 // and B writes it just before deleting it: Relacy does not order a destruction against earlier
-// accesses by itself (HAZARDS.md, "Relacy").
+// accesses by itself (docs/hazards.md, "Relacy").
 //
 // The workers run MultiThreadScheduler::worker_main's loop: take a task from the Injector, or
 // park in the IdleSet until a push or the last retirement closes it. The worker that retires
@@ -34,7 +34,9 @@
 namespace asyncl::models {
 namespace {
 
+using detail::cite;
 using detail::Mutation;
+using detail::ShutdownStep;
 using detail::TaskState;
 
 /// Worker B's thread-local object: one field the task writes, one its blocking closure writes
@@ -173,26 +175,31 @@ constexpr auto kDataRace = rl::test_result_data_race;
 std::vector<Model> shutdown_barrier_models() {
   return {
       entry<ShutdownRace<false, kSuccess>>(
-          "shutdown-race", "scenario", nullptr, "shutdown steps 2, 4, 5, 6",
+          "shutdown-race", "scenario", nullptr,
+          cite({ShutdownStep::cancel, ShutdownStep::destroy_frames, ShutdownStep::rendezvous,
+                ShutdownStep::thread_return}),
           "A cancelled task whose frame writes into worker B's thread-local payload is destroyed "
           "by a worker (step 4) before the barrier (step 5) and B's teardown (step 6)",
           Mutation::none, false),
       entry<ShutdownRace<true, kSuccess>>(
-          "shutdown-race-blocking", "scenario", nullptr, "shutdown steps 2-6",
+          "shutdown-race-blocking", "scenario", nullptr,
+          cite({ShutdownStep::cancel, ShutdownStep::blocking_work, ShutdownStep::destroy_frames,
+                ShutdownStep::rendezvous, ShutdownStep::thread_return}),
           "As shutdown-race, with a blocking closure that pins the task and writes into B's "
           "payload; the last unpin hands the cancelled frame to a worker",
           Mutation::none, true),
       entry<ShutdownRace<false, kDataRace>>(
-          "skip-barrier-wait", "mutant", "shutdown-race", "shutdown step 5",
+          "skip-barrier-wait", "mutant", "shutdown-race", cite(ShutdownStep::rendezvous),
           "Threads leave the barrier without waiting: B frees its payload while a worker still "
           "destroys the frame that writes into it",
           Mutation::skip_barrier_wait, false),
       entry<ShutdownRace<true, kDataRace>>(
-          "skip-barrier-wait-blocking", "mutant", "shutdown-race-blocking", "shutdown step 5",
+          "skip-barrier-wait-blocking", "mutant", "shutdown-race-blocking",
+          cite(ShutdownStep::rendezvous),
           "As skip-barrier-wait, found by the random search of the four-thread model",
           Mutation::skip_barrier_wait, true),
       entry<ShutdownRace<false, kDataRace>>(
-          "relaxed-barrier", "mutant", "shutdown-race", "shutdown step 5",
+          "relaxed-barrier", "mutant", "shutdown-race", cite(ShutdownStep::rendezvous),
           "The barrier's atomics are relaxed: the frame's last write is not ordered before B's "
           "teardown",
           Mutation::relaxed_barrier, false),

@@ -86,6 +86,7 @@ class ModelTask {
 /// run; here the thread that runs the task decides where it resumes).
 class Yield {
  public:
+  using is_asyncl_awaiter = void;  // registers with the (modelled) runtime, like yield_now
   bool await_ready() const noexcept { return false; }
   template <class P>
   void await_suspend(std::coroutine_handle<P> h) {

@@ -8,7 +8,7 @@
 // task runs it (detail::run_once, as SchedulerBase::run_task does) and the task writes through
 // its reference; exactly one of them does in every interleaving. Both then meet at the
 // ShutdownBarrier (step 5), and only then does O destroy its payload (step 6), writing it first
-// (Relacy needs the write, HAZARDS.md, "Relacy").
+// (Relacy needs the write, docs/hazards.md, "Relacy").
 //
 // Each thread runs a straight line of queue operations, without the scheduler's loop: a full
 // search of two threads is exhaustive only for a few dozen scheduling points (every lock,
@@ -27,7 +27,9 @@
 namespace asyncl::models {
 namespace {
 
+using detail::cite;
 using detail::Mutation;
+using detail::ShutdownStep;
 using detail::TaskState;
 
 /// O's thread-local object.
@@ -99,7 +101,9 @@ struct Migration : rl::test_suite<Migration<Expected>, 2, Expected> {
 std::vector<Model> work_queue_models() {
   return {
       entry<Migration<rl::test_result_success>>(
-          "migration", "scenario", nullptr, "work queue; shutdown steps 4-6",
+          "migration", "scenario", nullptr,
+          "work queue; " + cite({ShutdownStep::destroy_frames, ShutdownStep::rendezvous,
+                                 ShutdownStep::thread_return}),
           "A task holding a reference into worker O's thread-local payload is stolen and writes "
           "through it on the thief; O destroys the payload after the barrier",
           Mutation::none, true),

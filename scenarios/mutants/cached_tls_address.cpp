@@ -1,7 +1,7 @@
 // Mutant cached-tls-address: a thread-local address cached across co_await. The twin of
 // migration hands out "the calling thread's object" the way a broken Context would that
 // computed the thread-local's address once and kept it across a suspension (what clang 14 does
-// to a raw `&tl` held across co_await, and clang 16 to one in a loop, HAZARDS.md): the address
+// to a raw `&tl` held across co_await, and clang 16 to one in a loop, docs/hazards.md): the address
 // is taken before each co_await and used after it. The break is in the twin's own code, on
 // purpose, so it is the same on every compiler.
 //

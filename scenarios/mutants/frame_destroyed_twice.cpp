@@ -12,7 +12,7 @@ const Registrar kFrameDestroyedTwice{[] {
   entry.name = "frame-destroyed-twice";
   entry.kind = EntryKind::mutant;
   entry.twin_of = "shutdown-race";
-  entry.attacks = "shutdown step 4";
+  entry.attacks = asyncl::detail::cite(asyncl::detail::ShutdownStep::destroy_frames);
   entry.mutation = asyncl::detail::Mutation::frame_destroyed_twice;
   entry.detectors = {{"tsan", "tsan:heap-use-after-free"}, {"asan", "asan:heap-use-after-free"}};
   entry.description = "Shutdown destroys every cancelled task frame twice.";

@@ -15,7 +15,7 @@ const Registrar kFrameNotDestroyed{[] {
   entry.name = "frame-not-destroyed";
   entry.kind = EntryKind::mutant;
   entry.twin_of = "shutdown-race";
-  entry.attacks = "shutdown step 4";
+  entry.attacks = asyncl::detail::cite(asyncl::detail::ShutdownStep::destroy_frames);
   entry.mutation = asyncl::detail::Mutation::frame_not_destroyed;
   entry.detectors = {{"tsan", "scenario:assertion"}, {"asan", "lsan:detected memory leaks"}};
   entry.description =

@@ -19,7 +19,7 @@ const Registrar kRelaxedBarrier{[] {
   entry.name = "relaxed-barrier";
   entry.kind = EntryKind::mutant;
   entry.twin_of = "shutdown-race";
-  entry.attacks = "shutdown step 5";
+  entry.attacks = asyncl::detail::cite(asyncl::detail::ShutdownStep::rendezvous);
   entry.mutation = asyncl::detail::Mutation::relaxed_barrier;
   entry.detectors = {{"tsan", "tsan:data race"}};
   entry.not_detected = {{"asan",

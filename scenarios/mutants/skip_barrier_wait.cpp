@@ -25,7 +25,7 @@ const Registrar kSkipBarrierWait{[] {
   entry.name = "skip-barrier-wait";
   entry.kind = EntryKind::mutant;
   entry.twin_of = "shutdown-race";
-  entry.attacks = "shutdown step 5";
+  entry.attacks = asyncl::detail::cite(asyncl::detail::ShutdownStep::rendezvous);
   entry.mutation = asyncl::detail::Mutation::skip_barrier_wait;
   entry.detectors = {{"tsan", "tsan:heap-use-after-free"}, {"asan", "asan:heap-use-after-free"}};
   entry.description =

@@ -24,7 +24,8 @@ const Registrar kTlsBeforeTasks{[] {
   entry.name = "tls-before-tasks";
   entry.kind = EntryKind::mutant;
   entry.twin_of = "shutdown-race";
-  entry.attacks = "shutdown step 6 before step 4";
+  entry.attacks = asyncl::detail::cite_reordered(asyncl::detail::ShutdownStep::thread_return,
+                                                 asyncl::detail::ShutdownStep::destroy_frames);
   entry.mutation = asyncl::detail::Mutation::tls_before_tasks;
   entry.detectors = {{"tsan", "tsan:heap-use-after-free"}, {"asan", "asan:heap-use-after-free"}};
   entry.description =

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "asyncl/detail/mutation.hpp"
+#include "asyncl/detail/shutdown_steps.hpp"
 #include "support/json.hpp"
 #include "support/modes.hpp"
 
@@ -74,7 +75,7 @@ struct Entry {
   std::string name;
   EntryKind kind = EntryKind::scenario;
   std::string twin_of;      // mutants: the scenario this breaks
-  std::string attacks;      // mutants: the shutdown step or rule it breaks
+  std::string attacks;      // mutants: the shutdown step (detail::cite) or rule it breaks
   std::string description;
   /// Mutants: flavor ("tsan", "asan") -> the detection that must catch it ("tool:kind").
   std::vector<std::pair<std::string, std::string>> detectors;

@@ -6,7 +6,7 @@
 //                    never inlined and is a system call: a coroutine body that calls it after a
 //                    resume on another thread gets the new thread's id. (A coroutine body must
 //                    not read std::this_thread::get_id() or a thread_local itself: clang 14
-//                    reuses the value after the resume, HAZARDS.md.)
+//                    reuses the value after the resume, docs/hazards.md.)
 //   SeededRandom     splitmix64: the same seed gives the same run plan on every machine
 
 #include <cstdint>

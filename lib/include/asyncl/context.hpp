@@ -254,6 +254,9 @@ class Context {
     if constexpr (Mode::kind == detail::ContextMode::barrier) {
       const auto [object, thread] = Slot::object_for_ref();
       if (object == nullptr) [[unlikely]] detail::throw_context_misuse(name_, *thread);
+#if defined(ASYNCL_CHECKED)
+      thread->barrier_key = name_;
+#endif
       return LocalRef<T, Mode>(Target(object, name_, thread->runtime));
     } else {
       return LocalRef<T, Mode>(Target(Slot::object(), name_, nullptr));

@@ -6,7 +6,10 @@
 //   asyncl::TaskCancelled   thrown when the outcome is read of a task that never completed
 //
 // `co_await handle` (inside an asyncl task) resumes with the task's result, rethrows the
-// exception that left it, or throws TaskCancelled; the outcome can be taken once.
+// exception that left it, or throws TaskCancelled; the outcome can be taken once, by one
+// awaiter at a time (a second take, a second concurrent awaiter, or any use of a moved-from
+// handle throws std::logic_error). A task's outcome is there once its frame is destroyed: its
+// parameters and locals are gone, and so are the blocking closures it submitted.
 // `is_finished()` says whether the outcome is there. `abort()` asks the runtime to destroy the
 // task's frame at its current suspension point (a task that is running is destroyed when it
 // next suspends; a closure on the blocking pool cannot be aborted). Dropping a JoinHandle
@@ -41,11 +44,12 @@ class [[nodiscard]] JoinHandle {
   JoinHandle& operator=(const JoinHandle&) = delete;
   ~JoinHandle() { reset(); }
 
-  bool is_finished() const { return state_->is_finished(); }
-  void abort() { state_->abort(); }
+  bool is_finished() const { return state().is_finished(); }
+  void abort() { state().abort(); }
 
   class Awaiter {
    public:
+    using is_asyncl_awaiter = void;
     explicit Awaiter(detail::JoinState<T>* state) noexcept : state_(state) {}
     Awaiter(Awaiter&& other) noexcept
         : state_(other.state_), waiting_(std::exchange(other.waiting_, nullptr)) {}
@@ -72,17 +76,24 @@ class [[nodiscard]] JoinHandle {
     detail::TaskHeader* waiting_ = nullptr;
   };
 
-  Awaiter operator co_await() && noexcept { return Awaiter(state_); }
-  Awaiter operator co_await() & noexcept { return Awaiter(state_); }
+  Awaiter operator co_await() && { return Awaiter(&state()); }
+  Awaiter operator co_await() & { return Awaiter(&state()); }
 
-  /// For Runtime::block_on and tests: blocks the calling thread until the outcome is there and
-  /// returns it. Must not be called from a task or a pool thread.
+  /// Blocks the calling thread until the outcome is there and returns it. Inside a task, or on a
+  /// worker, it would block the thread the task needs: std::logic_error, unless the outcome is
+  /// already there (then it returns at once).
   T wait() {
-    state_->wait_blocking();
-    return state_->take();
+    detail::JoinState<T>& s = state();
+    if (!s.is_finished()) detail::check_may_block("asyncl::JoinHandle::wait");
+    s.wait_blocking();
+    return s.take();
   }
 
  private:
+  detail::JoinState<T>& state() const {
+    if (state_ == nullptr) detail::throw_moved_from_join_handle();
+    return *state_;
+  }
   void reset() noexcept {
     if (state_ != nullptr) std::exchange(state_, nullptr)->release();
   }

@@ -19,16 +19,20 @@
 // may move to another worker at every suspension. current_thread() runs tasks only on the
 // thread inside block_on.
 //
-// Shutdown (the destructor; the numbered protocol is in lib/src/runtime_core.cpp): new spawns
+// Shutdown (the destructor; the numbered protocol is in lib/src/scheduler.cpp): new spawns
 // are rejected; every task frame that has not completed is destroyed on a pool thread (the
 // owner thread for current_thread), while every pool thread's thread-local objects are alive;
 // queued blocking closures are dropped and running ones finish; then all pool threads meet at a
 // barrier, and only after that do they return and destroy their thread-locals. So a pointer
 // into any pool thread's thread-local object, held by any task, never dangles.
 //
-// Thread safety: Runtime is owner-only for block_on and destruction (destroy it on the thread
-// that created it; checked builds verify this); spawn and spawn_blocking may be called from any
-// thread. Invalid: calling block_on from a task or a pool thread (diagnosed: std::logic_error).
+// Thread safety: spawn and spawn_blocking may be called from any thread. block_on may be called
+// from any thread outside the runtime for a multi-thread runtime, and only from the thread that
+// built it for a current-thread one; from a task or a pool thread it is refused
+// (std::logic_error). Destroy a runtime outside it: on one of its own threads (inside a task or
+// a blocking closure) the destructor would wait for itself, so it aborts with a message in
+// every build; destroy a current-thread runtime on the thread that built it (checked builds
+// verify this).
 
 #include <chrono>
 #include <cstddef>

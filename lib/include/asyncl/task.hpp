@@ -13,6 +13,16 @@
 //   asyncl::Task<int> answer() { co_return 42; }
 //   asyncl::Task<int> twice() { co_return 2 * co_await answer(); }
 //
+// Foreign awaiters. A task may await any awaiter, also one that knows nothing of asyncl and
+// resumes the coroutine from a thread of its own (a callback API, another library's event).
+// In a task run by a runtime, such an awaiter gets the handle of a small resumer instead of the
+// frame: resuming it hands the task back to the runtime, which resumes the frame on one of its
+// workers (the owner, for current_thread), so the task never runs on the foreign thread. While
+// the frame is away, abort() and shutdown are deferred, as for a running blocking closure: the
+// frame is destroyed once the foreign side resumes (or destroys) the handle, and the runtime's
+// destructor waits for that. Destroying the handle instead of resuming it cancels the task.
+// An awaiter whose await_suspend returns false or throws has not taken the handle.
+//
 // Thread safety: a Task object is owned by one thread at a time; the frame may be resumed on any
 // thread (the runtime moves tasks between workers at every suspension). Destroying a Task that
 // has not finished destroys its frame, with the task-local values of that frame visible to the
@@ -34,6 +44,7 @@ class Task;
 namespace detail {
 
 struct TaskAccess;
+[[noreturn]] void throw_task_misuse(bool moved_from);
 
 template <class T>
 class TaskPromiseStorage : public PromiseBase {
@@ -111,6 +122,7 @@ class [[nodiscard]] Task {
 
   class Awaiter {
    public:
+    using is_asyncl_awaiter = void;
     explicit Awaiter(std::coroutine_handle<promise_type> child) noexcept : child_(child) {}
     bool await_ready() const noexcept { return false; }
     template <class P>
@@ -129,8 +141,14 @@ class [[nodiscard]] Task {
     std::coroutine_handle<promise_type> child_;
   };
 
-  /// Starts the task; the awaiter resumes with its result. Awaiting a moved-from Task is invalid.
-  Awaiter operator co_await() && noexcept { return Awaiter(handle_); }
+  /// Starts the task; the awaiter resumes with its result. A Task runs once: awaiting it again,
+  /// or awaiting a moved-from Task, throws std::logic_error.
+  Awaiter operator co_await() && {
+    if (!handle_ || handle_.done() || handle_.promise().continuation_) {
+      detail::throw_task_misuse(!handle_);
+    }
+    return Awaiter(handle_);
+  }
 
  private:
   friend class detail::TaskPromise<T>;

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/check_command.hpp"
 #include "cli/doctor_command.hpp"
 #include "cli/list_command.hpp"
 #include "cli/merge_command.hpp"
@@ -36,10 +37,12 @@ int main(int argc, char** argv) {
   cli::RunOptions run_options;
   cli::MergeOptions merge_options;
   cli::DoctorOptions doctor_options;
+  cli::CheckOptions check_options;
   const CLI::App* list = cli::setup_list_command(app, list_options);
   const CLI::App* run = cli::setup_run_command(app, run_options);
   const CLI::App* merge = cli::setup_merge_command(app, merge_options);
   const CLI::App* doctor = cli::setup_doctor_command(app, doctor_options);
+  const CLI::App* check = cli::setup_check_command(app, check_options);
 
   if (const auto exit_code = asyncl::tool::parse_command_line(app, argc, argv, "asyncl-verify: ")) {
     return *exit_code;
@@ -50,6 +53,7 @@ int main(int argc, char** argv) {
     if (run->parsed()) return cli::run_run_command(run_options);
     if (merge->parsed()) return cli::run_merge_command(merge_options);
     if (doctor->parsed()) return cli::run_doctor_command(doctor_options);
+    if (check->parsed()) return cli::run_check_command(check_options);
   } catch (const UsageError& error) {
     return fail_with(error.what());
   } catch (const EnvironmentError& error) {

@@ -577,7 +577,7 @@ std::string doctor_table(const DoctorReport& report) {
   if (!notes.empty()) text += "\n" + notes;
   if (!raw_lost.empty()) {
     text += "\nraw thread_local addresses did not survive a migrating co_await with: " + raw_lost +
-            " (a toolchain finding, see HAZARDS.md; asyncl's accessor is what must survive)\n";
+            " (a toolchain finding, see docs/hazards.md; asyncl's accessor is what must survive)\n";
   }
   const DoctorSummary& summary = report.summary;
   text += "\nlibrary accessor survived on " + std::to_string(summary.built - summary.library_failures) + " of " +

@@ -1,9 +1,15 @@
 #include "verify/report.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <set>
 #include <stdexcept>
+#include <string>
 #include <tuple>
+#include <vector>
+
+#include "verify/run_plan.hpp"
 
 namespace asyncl::verify {
 namespace {
@@ -320,8 +326,71 @@ VerifyReport report_from_json(const nlohmann::json& json) {
   return report;
 }
 
+namespace {
+
+/// "1", "1 and 2", "1, 2 and 3".
+template <class Number>
+std::string join_numbers(const std::vector<Number>& numbers) {
+  std::string text;
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    if (i > 0) text += i + 1 == numbers.size() ? " and " : ", ";
+    text += std::to_string(numbers[i]);
+  }
+  return text;
+}
+
+/// The shard checks of merge_reports (see report.hpp); runs are checked by index afterwards.
+void check_complete_split(const std::vector<VerifyReport>& shards) {
+  if (shards.size() == 1 && !shards.front().context.shard) return;
+  std::optional<int> count;
+  std::set<int> present;
+  std::set<std::uint64_t> seeds;
+  for (const VerifyReport& report : shards) {
+    if (!report.context.shard) {
+      throw std::invalid_argument("a report without a shard field (not from run --shard I/N) cannot be "
+                                  "merged with others");
+    }
+    Shard shard;
+    try {
+      shard = parse_shard(*report.context.shard);
+    } catch (const std::exception&) {
+      throw std::invalid_argument("shard field '" + *report.context.shard + "' is not I/N");
+    }
+    if (count && *count != shard.count) {
+      throw std::invalid_argument("shards of different splits (of " + std::to_string(*count) + " and of " +
+                                  std::to_string(shard.count) + ")");
+    }
+    count = shard.count;
+    if (!present.insert(shard.index).second) {
+      throw std::invalid_argument("shard " + shard.to_string() + " appears twice");
+    }
+    for (const RunRecord& run : report.runs) {
+      if (run.index % shard.count != shard.index - 1) {
+        throw std::invalid_argument("run " + run.flavor + " " + run.scenario + " (index " +
+                                    std::to_string(run.index) + ") is not part of shard " + shard.to_string());
+      }
+      seeds.insert(run.seed);
+    }
+  }
+  std::vector<int> missing;
+  for (int index = 1; index <= *count; ++index) {
+    if (!present.contains(index)) missing.push_back(index);
+  }
+  if (!missing.empty()) {
+    throw std::invalid_argument((missing.size() == 1 ? "shard " : "shards ") + join_numbers(missing) + " of " +
+                                std::to_string(*count) + (missing.size() == 1 ? " is" : " are") + " missing");
+  }
+  if (seeds.size() > 1) {
+    const std::vector<std::uint64_t> listed(seeds.begin(), seeds.end());
+    throw std::invalid_argument("shards ran with different seeds (" + join_numbers(listed) + ")");
+  }
+}
+
+}  // namespace
+
 VerifyReport merge_reports(const std::vector<VerifyReport>& shards) {
   if (shards.empty()) throw std::invalid_argument("nothing to merge");
+  check_complete_split(shards);
   VerifyReport merged;
   merged.context = shards.front().context;
   merged.context.shard.reset();
@@ -346,6 +415,11 @@ VerifyReport merge_reports(const std::vector<VerifyReport>& shards) {
   // Indices are unique (checked above), so the order is total.
   std::sort(merged.runs.begin(), merged.runs.end(),
                    [](const RunRecord& a, const RunRecord& b) { return a.index < b.index; });
+  for (std::size_t position = 0; position < merged.runs.size(); ++position) {
+    if (merged.runs[position].index != static_cast<int>(position)) {
+      throw std::invalid_argument("run " + std::to_string(position) + " of the plan is in no shard");
+    }
+  }
   merged.summary = summarize(merged.runs);
   return merged;
 }

@@ -142,6 +142,47 @@ TEST(Report, MergeOrdersByIndexAndRecomputesTheSummary) {
   EXPECT_FALSE(merged.context.shard.has_value());
 }
 
+/// Shard `name` ("I/N") of sample_report(), holding the runs at `indices`.
+VerifyReport sample_shard(const char* name, const std::vector<std::size_t>& indices) {
+  const VerifyReport full = sample_report();
+  VerifyReport shard = full;
+  shard.context.shard = name;
+  shard.runs.clear();
+  for (const std::size_t index : indices) shard.runs.push_back(full.runs[index]);
+  shard.summary = summarize(shard.runs);
+  return shard;
+}
+
+void expect_refused(const std::vector<VerifyReport>& shards, const std::string& reason) {
+  try {
+    (void)merge_reports(shards);
+    ADD_FAILURE() << "merged although " << reason;
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what()).find(reason), std::string::npos) << error.what();
+  }
+}
+
+TEST(Report, MergeNeedsEveryShardOfOneRun) {
+  const VerifyReport first = sample_shard("1/2", {0, 2});
+  const VerifyReport second = sample_shard("2/2", {1, 3});
+  EXPECT_EQ(merge_reports({second, first}).runs, sample_report().runs);
+  EXPECT_EQ(merge_reports({sample_report()}).runs, sample_report().runs) << "one whole report merges to itself";
+
+  expect_refused({first}, "shard 2 of 2 is missing");
+  expect_refused({sample_shard("2/4", {1})}, "shards 1, 3 and 4 of 4 are missing");
+  expect_refused({first, first}, "shard 1/2 appears twice");
+  expect_refused({first, sample_shard("2/3", {1})}, "shards of different splits (of 2 and of 3)");
+  expect_refused({first, sample_shard("2/2", {3})}, "run 1 of the plan is in no shard");
+  expect_refused({first, sample_shard("2/2", {0, 1, 3})}, "(index 0) is not part of shard 2/2");
+  expect_refused({sample_report(), second}, "a report without a shard field");
+  VerifyReport other_seed = second;
+  for (RunRecord& run : other_seed.runs) run.seed = 7;
+  expect_refused({first, other_seed}, "shards ran with different seeds (1 and 7)");
+  VerifyReport bad_field = second;
+  bad_field.context.shard = "two of two";
+  expect_refused({first, bad_field}, "shard field 'two of two' is not I/N");
+}
+
 TEST(Report, MergeRefusesDuplicatesAndMixedRevisions) {
   const VerifyReport full = sample_report();
   EXPECT_THROW(merge_reports({full, full}), std::invalid_argument);

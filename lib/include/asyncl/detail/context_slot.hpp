@@ -40,6 +40,20 @@ struct InitializedObject {
   constexpr InitializedObject() : value(Init{}()) {}
 };
 
+/// Records that a barrier-mode object of the calling thread is being destroyed (the thread is
+/// ending; at exit, the main thread's objects go before static ones). thread_context.cpp.
+void barrier_object_destroyed() noexcept;
+
+/// A barrier-mode slot's object. When T has a destructor, it first records on its thread that
+/// the thread's objects are going: a current-thread runtime destroyed after that (a static one,
+/// at exit) refuses to destroy frames that may write into them (SchedulerBase::shutdown).
+template <class T, class Init>
+struct BarrierObject : InitializedObject<T, Init> {
+  constexpr BarrierObject() = default;
+  ~BarrierObject() requires(!std::is_trivially_destructible_v<T>) { barrier_object_destroyed(); }
+  ~BarrierObject() = default;
+};
+
 template <class T, class Init, ContextMode Mode>
 class ContextSlot;
 
@@ -54,7 +68,7 @@ class ContextSlot<T, Init, ContextMode::barrier> {
   static TlsPair<T, ThreadContext> object_for_ref() { return tls_addresses(Access{}); }
 
  private:
-  static inline thread_local InitializedObject<T, Init> slot_;
+  static inline thread_local BarrierObject<T, Init> slot_;
   struct Access {
     TlsPair<T, ThreadContext> operator()() const {
       ThreadContext& thread = tls_thread_context;

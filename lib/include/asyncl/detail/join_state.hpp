@@ -26,6 +26,11 @@ class TaskCancelled : public std::runtime_error {
 
 namespace detail {
 
+/// JoinHandle::wait() would block a thread that runs tasks (a worker, or the owner inside
+/// block_on): throws std::logic_error there. Defined in runtime.cpp.
+void check_may_block(const char* caller);
+[[noreturn]] void throw_moved_from_join_handle();
+
 class JoinStateBase {
  public:
   enum class Status : unsigned char { pending, completed, failed, cancelled, aborted, rejected };
@@ -44,10 +49,15 @@ class JoinStateBase {
     return status_ != Status::pending;
   }
 
-  /// Registers `task` to be woken when the outcome is there; false if it already is.
+  /// Registers `task` to be woken when the outcome is there; false if it already is. One task
+  /// at a time: a second awaiter would take the first one's slot, and the first would never wake.
   bool register_waiter(TaskHeader* task) {
     LockGuard lock(mutex_);
     if (status_ != Status::pending) return false;
+    if (waiter_ != nullptr && waiter_ != task) {
+      throw std::logic_error("asyncl: a JoinHandle was awaited by two tasks at once; its outcome "
+                             "can be read only once");
+    }
     waiter_ = task;
     return true;
   }
@@ -99,9 +109,14 @@ class JoinStateBase {
     cv_.notify_all();
   }
 
-  /// Throws the failure, if any. Called with the outcome there (after wait or wake).
-  void check_outcome() {
-    LockGuard lock(mutex_);
+  /// Marks the outcome taken and throws the failure, if any. Called with the outcome there
+  /// (after wait or wake), with mutex_ held.
+  void take_outcome_locked() {
+    if (taken_) {
+      throw std::logic_error("asyncl: the outcome of a JoinHandle was already taken; it can be "
+                             "read only once");
+    }
+    taken_ = true;
     switch (status_) {
       case Status::completed:
         return;
@@ -128,6 +143,7 @@ class JoinStateBase {
   Atomic<unsigned> refs_{2};
   Status status_ = Status::pending;
   bool aborted_ = false;
+  bool taken_ = false;
   TaskHeader* waiter_ = nullptr;
   TaskHeader* task_ = nullptr;
   std::exception_ptr error_;
@@ -145,11 +161,9 @@ class JoinState final : public JoinStateBase {
 
   /// The outcome: the value, or the task's exception, or TaskCancelled. Once only.
   T take() {
-    check_outcome();
-    if constexpr (!std::is_void_v<T>) {
-      LockGuard lock(mutex_);
-      return std::move(*value_);
-    }
+    LockGuard lock(mutex_);
+    take_outcome_locked();
+    if constexpr (!std::is_void_v<T>) return std::move(*value_);
   }
 
  private:

@@ -6,7 +6,8 @@
 // (the tsan, asan and relacy presets); in every other build `mutated(...)` is the constant false
 // and the broken paths are removed by the compiler, so the library users link has none of them.
 //
-// Each mutation names the step of the shutdown protocol (runtime.cpp) or the rule it breaks.
+// Each mutation names the step of the shutdown protocol it breaks (detail::ShutdownStep,
+// asyncl/detail/shutdown_steps.hpp; numbered in lib/src/scheduler.cpp) or the rule it breaks.
 // The last four break paths only the workload scenario (and shutdown-race's leaky episodes)
 // reach: what Notify, the timer, spawn_blocking and leaky mode promise to users.
 
@@ -16,18 +17,19 @@ namespace asyncl::detail {
 
 enum class Mutation : std::uint8_t {
   none,
-  skip_barrier_wait,         // shutdown step 5: threads leave without waiting for each other
-  relaxed_barrier,           // shutdown step 5: the barrier's atomics use relaxed ordering
-  tls_before_tasks,          // shutdown step 4 before step 3: pool threads exit, frames later
+  skip_barrier_wait,         // step 5, rendezvous: threads leave without waiting for each other
+  relaxed_barrier,           // step 5, rendezvous: the barrier's atomics use relaxed ordering
+  tls_before_tasks,          // step 6, thread_return, before step 4: threads exit, frames later
   task_local_not_restored,   // task-local scope left set after a suspend, not reset on resume
-  frame_destroyed_twice,     // shutdown step 3: a cancelled frame is destroyed twice
-  frame_not_destroyed,       // shutdown step 3: a cancelled frame is leaked
+  frame_destroyed_twice,     // step 4, destroy_frames: a cancelled frame destroyed twice
+  frame_not_destroyed,       // step 4, destroy_frames: a cancelled frame is leaked
   idle_lost_wakeup,          // idle set: the pusher reads the sleeper count with a plain load
   queue_steal_unlocked,      // work queue: a thief steals without the victim queue's lock
   notify_all_stores_permit,  // Notify: notify_all also stores the permit (only notify_one may)
   timer_fires_early,         // timer: a sleep is woken at once, before its deadline
   blocking_exception_lost,   // spawn_blocking: a closure's exception becomes a default value
   leaky_freed_at_thread_exit,  // leaky Context: the object is freed when its thread exits
+  task_state_unordered_decision,  // task state: an unchanged word is decided on a relaxed load
 };
 
 #if defined(ASYNCL_VERIFICATION)

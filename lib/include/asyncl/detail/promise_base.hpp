@@ -17,6 +17,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "asyncl/detail/foreign_resumer.hpp"
 #include "asyncl/detail/mutation.hpp"
 #include "asyncl/detail/thread_context.hpp"
 
@@ -53,11 +54,26 @@ template <class A>
 concept MemberCoAwait = requires(A&& a) { std::forward<A>(a).operator co_await(); };
 
 class PromiseBase;
+struct TaskHeader;
+
+/// The library's own awaiters declare `using is_asyncl_awaiter = void;`: they register the task
+/// with the runtime (suspend_point) and the runtime resumes it.
+template <class A>
+concept RuntimeAwaiter = requires { typename std::remove_cvref_t<A>::is_asyncl_awaiter; };
+
+/// Any other awaiter that takes a type-erased handle is foreign: it may resume the frame from a
+/// thread of its own. In a task run by a runtime, it gets a resumer instead of the frame
+/// (foreign_resumer.hpp).
+template <class Inner, class P>
+concept ForeignAwaiter = !RuntimeAwaiter<Inner> && std::is_base_of_v<PromiseBase, P> &&
+                         requires(std::remove_reference_t<Inner>& a, std::coroutine_handle<> h) {
+                           a.await_suspend(h);
+                         };
 
 /// Wraps one awaiter: leaves the scope before suspending, enters the frame's on resume.
 /// `Inner` is a reference for awaiters the co_await expression keeps alive, a value for
 /// awaiters produced by operator co_await. It has a constructor: g++ 12 destroys some
-/// brace-initialised temporary awaiters twice (HAZARDS.md).
+/// brace-initialised temporary awaiters twice (docs/hazards.md).
 template <class Inner>
 class ScopedAwaiter {
  public:
@@ -69,7 +85,16 @@ class ScopedAwaiter {
   template <class P>
   auto await_suspend(std::coroutine_handle<P> h) {
     leave_scope();
-    return inner_.await_suspend(h);
+    try {
+      if constexpr (ForeignAwaiter<Inner, P>) {
+        if (TaskHeader* task = h.promise().header_) return suspend_on_foreign(task, h);
+      }
+      return inner_.await_suspend(h);
+    } catch (...) {
+      // The frame did not suspend: the exception goes on in it, with its values.
+      enter_scope(scope_);
+      throw;
+    }
   }
 
   decltype(auto) await_resume() {
@@ -78,6 +103,25 @@ class ScopedAwaiter {
   }
 
  private:
+  /// The foreign awaiter gets a resumer; the task stays pinned until it is resumed or
+  /// destroyed. Not taken (false, or an exception): the resumer goes and the task runs on.
+  auto suspend_on_foreign(TaskHeader* task, std::coroutine_handle<> frame) {
+    const std::coroutine_handle<> resumer = begin_foreign_await(task, frame);
+    using Result = decltype(inner_.await_suspend(resumer));
+    try {
+      if constexpr (std::is_same_v<Result, bool>) {
+        if (inner_.await_suspend(resumer)) return true;
+        discard_foreign_resumer(resumer, task);
+        return false;
+      } else {
+        return inner_.await_suspend(resumer);
+      }
+    } catch (...) {
+      discard_foreign_resumer(resumer, task);
+      throw;
+    }
+  }
+
   Inner inner_;
   ScopeNode* scope_;
 };

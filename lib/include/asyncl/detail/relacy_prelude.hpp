@@ -7,10 +7,10 @@
 //   #include "asyncl/detail/relacy_prelude.hpp"
 //   #include "asyncl/detail/shutdown_barrier.hpp"   // the real protocol code, on Relacy's types
 //
-// Why a prelude (the Debian package relacy-dev is a 2019 snapshot; see HAZARDS.md, "Relacy"):
+// Why a prelude (the Debian package relacy-dev is a 2019 snapshot; see docs/hazards.md, "Relacy"):
 //   - relacy/relacy_std.hpp does not compile with libstdc++ 12, so this includes
 //     relacy/relacy.hpp and the shim in atomics_relacy.hpp maps asyncl's names onto rl:: types.
-//   - relacy.hpp #defines new, delete, malloc, free, assert, errno and memory_order_*: every
+//   - relacy/relacy.hpp #defines new, delete, malloc, free, assert, errno and memory_order_*: every
 //     standard header must be included before it (later includes are then no-ops). The list
 //     below is every standard header asyncl's protocol headers and the models use; extend it
 //     when they start using another. <cassert> has no include guard: do not include it again.

@@ -7,10 +7,14 @@
 // the whole chain of frames below it (each Task owns the frame it awaits).
 
 #include <coroutine>
+#include <cstddef>
 #include <exception>
+#include <new>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
+#include "asyncl/detail/fault_injection.hpp"
 #include "asyncl/detail/join_state.hpp"
 #include "asyncl/detail/promise_base.hpp"
 #include "asyncl/detail/task_header.hpp"
@@ -51,6 +55,14 @@ class RootPromise final : public PromiseBase {
     if (owns_scope_) destroy_scope_copy(scope_);
   }
 
+  /// The frame of every spawned task is allocated here: verification builds can make it fail
+  /// (fault_injection.hpp) to test that a failed spawn leaks nothing.
+  static void* operator new(std::size_t size) {
+    if (take_fault(Fault::frame_allocation)) throw std::bad_alloc();
+    return ::operator new(size);
+  }
+  static void operator delete(void* frame) noexcept { ::operator delete(frame); }
+
   RootTask get_return_object() noexcept {
     return RootTask(std::coroutine_handle<RootPromise>::from_promise(*this));
   }
@@ -89,21 +101,51 @@ class RootPromise final : public PromiseBase {
   bool owns_scope_ = false;
 };
 
+/// Suspends the root until no blocking closure the task submitted runs any more (they may
+/// refer to its frame); resumes with true if it had to wait, false at once if none ran.
+struct UnpinnedAwaiter {
+  using is_asyncl_awaiter = void;
+  bool suspended = false;
+  bool await_ready() const noexcept { return false; }
+  bool await_suspend(std::coroutine_handle<RootPromise> h) noexcept {
+    suspended = suspend_point(h)->state.drain();
+    return suspended;
+  }
+  bool await_resume() const noexcept { return suspended; }
+};
+
 template <class T>
 RootTask root_body(Task<T> task, JoinState<T>* join) {
   // A local, not the parameter: a coroutine's promise dies after its locals but before its
   // parameters, and the promise owns the inherited task-local copies that the task's frame
   // (its locals when destroyed suspended, its parameters when it finished) may read as it dies.
   Task<T> inner = std::move(task);
+  std::exception_ptr error;
+  std::optional<std::conditional_t<std::is_void_v<T>, bool, T>> value;
   try {
     if constexpr (std::is_void_v<T>) {
       co_await std::move(inner);
-      join->complete();
+      value.emplace(true);
     } else {
-      join->complete(co_await std::move(inner));
+      value.emplace(co_await std::move(inner));
     }
   } catch (...) {
-    join->fail(std::current_exception());
+    error = std::current_exception();
+  }
+  // The outcome is published last: after the closures that may use the task's frame returned,
+  // and after the frame (its parameters) is destroyed, so a joiner sees all of it gone. A
+  // parameter's destructor may submit a closure too: wait again after it.
+  while (co_await UnpinnedAwaiter{}) {
+  }
+  inner = Task<T>();
+  while (co_await UnpinnedAwaiter{}) {
+  }
+  if (error) {
+    join->fail(std::move(error));
+  } else if constexpr (std::is_void_v<T>) {
+    join->complete();
+  } else {
+    join->complete(std::move(*value));
   }
 }
 

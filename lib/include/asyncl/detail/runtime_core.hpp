@@ -1,11 +1,12 @@
 #pragma once
 // asyncl/detail/runtime_core.hpp — the part of the runtime that templates in public headers
 // call into: admitting and scheduling tasks, the blocking pool, the timer.
-// Implemented in lib/src/ (runtime_core.cpp holds the shutdown protocol).
+// Implemented in lib/src/ (scheduler.cpp holds the shutdown protocol).
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <optional>
 #include <type_traits>
@@ -18,8 +19,8 @@
 
 namespace asyncl::detail {
 
-/// A closure queued on the blocking pool. Exactly one of run() or drop() is called, once, and
-/// either deletes the job.
+/// A closure queued on the blocking pool. Exactly one of run(), drop() or fail() is called,
+/// once, and it deletes the job.
 class BlockingJob {
  public:
   BlockingJob() = default;
@@ -27,6 +28,8 @@ class BlockingJob {
   BlockingJob& operator=(const BlockingJob&) = delete;
   virtual void run() noexcept = 0;
   virtual void drop() noexcept = 0;
+  /// No thread could be started to run it: its JoinHandle reports `error`.
+  virtual void fail(std::exception_ptr error) noexcept = 0;
 
   BlockingJob* next = nullptr;   // the pool's queue link
   /// The task that submitted the job, pinned until the closure has finished: the closure may
@@ -86,12 +89,38 @@ class RuntimeCore {
 bool runtime_alive(std::uint64_t generation) noexcept;
 
 /// Spawns `task` on `runtime`; the JoinState has one reference for the caller.
+/// What a spawn has made before the task's frame owns it: freed if a later step throws (the
+/// frame's allocation, a closure's move).
+class PendingSpawn {
+ public:
+  PendingSpawn(JoinStateBase* join, ScopeNode* inherited) noexcept : join_(join), inherited_(inherited) {}
+  PendingSpawn(const PendingSpawn&) = delete;
+  PendingSpawn& operator=(const PendingSpawn&) = delete;
+  ~PendingSpawn() {
+    if (join_ != nullptr) {
+      join_->release();  // the producer's reference
+      join_->release();  // the JoinHandle's, which was never made
+    }
+    destroy_scope_copy(inherited_);
+  }
+  void adopt(JoinStateBase* join) noexcept { join_ = join; }
+  /// The frame or the job owns them now.
+  void commit() noexcept { join_ = nullptr, inherited_ = nullptr; }
+
+ private:
+  JoinStateBase* join_;
+  ScopeNode* inherited_;
+};
+
 template <class T>
 JoinState<T>* spawn_on(RuntimeCore& runtime, Task<T> task, bool inherit_scope) {
   // First: a value's copy constructor may throw, and nothing else exists yet to leak.
   ScopeNode* inherited = inherit_scope ? copy_scope(this_thread_context().scope) : nullptr;
+  PendingSpawn pending(nullptr, inherited);
   auto* join = new JoinState<T>();
-  RootTask root = root_body<T>(std::move(task), join);
+  pending.adopt(join);
+  RootTask root = root_body<T>(std::move(task), join);  // the frame's allocation may throw
+  pending.commit();
   const std::coroutine_handle<RootPromise> frame = root.release();
   frame.promise().bind(&runtime, join, inherited);
   if (!runtime.admit(frame.promise().header())) {
@@ -149,6 +178,13 @@ class BlockingJobFor final : public BlockingJob {
     delete this;
   }
 
+  void fail(std::exception_ptr error) noexcept override {
+    finish_closure();
+    join_->fail(std::move(error));
+    join_->release();
+    delete this;
+  }
+
  private:
   /// The closure and anything it captured are gone before the task is unpinned.
   void finish_closure() noexcept {
@@ -164,7 +200,9 @@ template <class F>
 auto spawn_blocking_on(RuntimeCore& runtime, F&& fn) {
   using R = std::invoke_result_t<std::decay_t<F>&>;
   auto* join = new JoinState<R>();
-  auto* job = new BlockingJobFor<F, R>(std::forward<F>(fn), join);
+  PendingSpawn pending(join, nullptr);
+  auto* job = new BlockingJobFor<F, R>(std::forward<F>(fn), join);  // the closure's move may throw
+  pending.commit();
   runtime.submit_blocking(job);
   return join;
 }

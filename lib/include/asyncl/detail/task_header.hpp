@@ -38,6 +38,8 @@ struct TaskHeader {
 
 /// Wakes `task`: pushes it to its runtime's run queue unless it is already queued or running.
 void wake(TaskHeader* task);
+/// Drops one pin of `task` (TaskState::unpin), pushing it if that was the last pin it waited for.
+void unpin(TaskHeader* task) noexcept;
 
 template <class P>
 TaskHeader* suspend_point(std::coroutine_handle<P> h) {

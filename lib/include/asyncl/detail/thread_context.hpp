@@ -35,6 +35,10 @@ struct ThreadContext {
   // so that local_ref() tests one byte instead of the role and then the runtime.
   bool barrier_refs_allowed = false;
   bool barrier_refs_taken = false;  // a barrier-mode LocalRef to this thread's objects was made
+  /// The key of the last such reference (checked builds; for diagnostics).
+  const char* barrier_key = nullptr;
+  /// The thread is ending: its barrier-mode objects are being destroyed (BarrierObject).
+  bool barrier_objects_destroyed = false;
 
   /// Gives the thread `role` in `runtime`, and derives barrier_refs_allowed from both.
   void assign(ThreadRole new_role, RuntimeCore* new_runtime, std::size_t index = 0) noexcept;

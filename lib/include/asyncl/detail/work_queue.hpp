@@ -17,6 +17,7 @@
 #include <cstddef>
 
 #include "asyncl/detail/atomics.hpp"
+#include "asyncl/detail/checks.hpp"
 #include "asyncl/detail/mutation.hpp"
 
 namespace asyncl::detail {
@@ -28,6 +29,7 @@ class LocalQueue {
  public:
   /// Owner only. False when full: the caller sends the task to the Injector instead.
   bool push(T* task) {
+    ASYNCL_INTERNAL_EXPECT(task != nullptr, "LocalQueue::push: a null task");
     LockGuard lock(mutex_);
     const std::size_t head = head_.load();
     const std::size_t tail = tail_.load();
@@ -48,6 +50,7 @@ class LocalQueue {
   /// Any worker: moves the older half of this queue into `into` (the thief's own queue, which
   /// the thief owns and which is empty) and returns one more task to run at once, or nullptr.
   T* steal_into(LocalQueue& into) {
+    ASYNCL_INTERNAL_EXPECT(&into != this, "LocalQueue::steal_into: a worker steals from itself");
     // The stolen half is collected under the victim's lock and pushed under the thief's lock,
     // never both at once: two workers stealing from each other would otherwise deadlock.
     std::array<T*, N / 2> stolen;
@@ -62,6 +65,8 @@ class LocalQueue {
     }
     if (count > 0) {
       LockGuard lock(into.mutex_);
+      ASYNCL_INTERNAL_EXPECT(into.tail_.load() == into.head_.load(),
+                             "LocalQueue::steal_into: the thief's own queue is not empty");
       for (std::size_t i = 0; i < count; ++i) {
         const std::size_t tail = into.tail_.load();
         into.slots_[tail & (N - 1)].store(stolen[i]);
@@ -106,6 +111,7 @@ template <class T>
 class Injector {
  public:
   void push(T* task) {
+    ASYNCL_INTERNAL_EXPECT(task != nullptr, "Injector::push: a null task");
     LockGuard lock(mutex_);
     task->queue_next.store(nullptr);
     if (T* tail = tail_.load()) {

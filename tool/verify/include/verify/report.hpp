@@ -133,9 +133,13 @@ std::string serialize(const VerifyReport& report);
 // or a schema other than kSchemaId.
 VerifyReport report_from_json(const nlohmann::json& json);
 
-// Joins shard reports: runs ordered by index, the first shard's context without its shard
-// field, the summary recomputed. Throws std::invalid_argument for a run that appears twice or
-// for shards of different git revisions.
+// Joins the shard reports of one sharded run: runs ordered by index, the first shard's context
+// without its shard field, the summary recomputed. The set must be complete and consistent:
+// every report carries a shard "I/N" of one N, every I in 1..N exactly once, each run in its
+// shard (index k in shard k mod N + 1), one seed, one git revision, and the runs' indices
+// 0..total-1 each exactly once. One report without a shard field is already whole and merges
+// to itself. Throws std::invalid_argument that names the first violation (a missing shard, a
+// shard or run that appears twice, a mix of splits, seeds or revisions).
 VerifyReport merge_reports(const std::vector<VerifyReport>& shards);
 
 }  // namespace asyncl::verify

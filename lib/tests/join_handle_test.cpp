@@ -1,0 +1,102 @@
+// Tests of asyncl/join_handle.hpp: the outcome is read once, by one awaiter, and misuse is a
+// clear error instead of a hang or a crash.
+
+#include "asyncl/join_handle.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "asyncl/runtime.hpp"
+#include "asyncl/sync.hpp"
+
+namespace {
+
+using asyncl::JoinHandle;
+using asyncl::Runtime;
+using asyncl::Task;
+
+template <class F>
+void expect_logic_error(F&& f, const char* fragment) {
+  try {
+    f();
+    ADD_FAILURE() << "no std::logic_error (expected one mentioning '" << fragment << "')";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+  }
+}
+
+Task<int> value(int v) { co_return v; }
+
+// Before the fix: the second take() moved from an already moved-from value and returned it.
+TEST(JoinHandle, TheOutcomeIsTakenOnce) {
+  Runtime rt = Runtime::Builder().worker_threads(1).build();
+  JoinHandle<std::string> h = rt.spawn([]() -> Task<std::string> { co_return std::string(100, 'x'); }());
+  EXPECT_EQ(h.wait(), std::string(100, 'x'));
+  EXPECT_TRUE(h.is_finished());
+  expect_logic_error([&] { (void)h.wait(); }, "already taken");
+}
+
+// Before the fix: every member dereferenced the null state (SEGV).
+TEST(JoinHandle, AMovedFromHandleIsALogicError) {
+  Runtime rt = Runtime::Builder().worker_threads(1).build();
+  JoinHandle<int> h = rt.spawn(value(3));
+  JoinHandle<int> other = std::move(h);
+  expect_logic_error([&] { (void)h.is_finished(); }, "moved from");
+  expect_logic_error([&] { h.abort(); }, "moved from");
+  expect_logic_error([&] { (void)h.wait(); }, "moved from");
+  EXPECT_EQ(other.wait(), 3);
+}
+
+// Before the fix: the second awaiter overwrote the first one's slot, so the first never woke.
+// On a current-thread runtime the order is fixed: yield_now runs every queued task first.
+TEST(JoinHandle, ASecondConcurrentAwaiterIsALogicError) {
+  Runtime rt = Runtime::Builder().current_thread().build();
+  rt.block_on([]() -> Task<void> {
+    static asyncl::Notify release;
+    JoinHandle<int> h = asyncl::spawn([]() -> Task<int> {
+      co_await release.wait();
+      co_return 5;
+    }());
+    JoinHandle<int> first = asyncl::spawn([](JoinHandle<int>& h) -> Task<int> { co_return co_await h; }(h));
+    co_await asyncl::yield_now();  // h waits on `release`, first waits on h
+    JoinHandle<std::string> second = asyncl::spawn([](JoinHandle<int>& h) -> Task<std::string> {
+      try {
+        (void)co_await h;
+        co_return "not refused";
+      } catch (const std::logic_error& e) {
+        co_return e.what();
+      }
+    }(h));
+    const std::string refusal = co_await std::move(second);
+    EXPECT_NE(refusal.find("two tasks at once"), std::string::npos) << refusal;
+    release.notify_one();
+    EXPECT_EQ(co_await std::move(first), 5);
+  }());
+}
+
+class WaitInsideARuntime : public ::testing::TestWithParam<Runtime::Flavor> {};
+INSTANTIATE_TEST_SUITE_P(JoinHandle, WaitInsideARuntime,
+                         ::testing::Values(Runtime::Flavor::multi_thread, Runtime::Flavor::current_thread),
+                         [](const auto& info) {
+                           return info.param == Runtime::Flavor::multi_thread ? "MultiThread" : "CurrentThread";
+                         });
+
+// Before the fix: on a current-thread runtime the owner blocked in wait() while the task it
+// waited for sat in its own queue: a hang.
+TEST_P(WaitInsideARuntime, BlockingWaitInsideATaskIsALogicError) {
+  Runtime rt = GetParam() == Runtime::Flavor::multi_thread ? Runtime::Builder().worker_threads(1).build()
+                                                          : Runtime::Builder().current_thread().build();
+  rt.block_on([]() -> Task<void> {
+    JoinHandle<int> pending = asyncl::spawn(value(1));
+    expect_logic_error([&] { (void)pending.wait(); }, "inside a task");
+    EXPECT_EQ(co_await pending, 1);
+    // A finished handle does not block: wait() just returns the outcome.
+    JoinHandle<int> done = asyncl::spawn(value(2));
+    while (!done.is_finished()) co_await asyncl::yield_now();
+    EXPECT_EQ(done.wait(), 2);
+  }());
+}
+
+}  // namespace

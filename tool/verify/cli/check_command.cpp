@@ -1,0 +1,94 @@
+#include "cli/check_command.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/common_options.hpp"
+#include "verify/console.hpp"
+#include "verify/errors.hpp"
+#include "verify/run_plan.hpp"
+#include "verify/runner.hpp"
+#include "verify/scenario_binary.hpp"
+#include "verify/workspace.hpp"
+
+namespace asyncl::verify::cli {
+
+CLI::App* setup_check_command(CLI::App& app, CheckOptions& options) {
+  CLI::App* command = app.add_subcommand(
+      "check", "Run one scenario or mutant in one flavor, without a report: exit 0 when the scenario "
+               "passes or the mutant is caught as it declares, 1 when not (what ctest runs)");
+  command->add_option("NAME", options.name, "The scenario or mutant")->required();
+  command->add_option("--flavor", options.flavor, "The flavor whose binary runs it")
+      ->required()
+      ->check(CLI::IsMember({"tsan", "asan", "relacy"}));
+  command->add_option("--scenarios", options.scenarios,
+                      "The flavor's scenario binary (default: the one under the build root)")
+      ->type_name("FILE");
+  command->add_option("--iterations", options.iterations, "Iterations inside each process")
+      ->check(CLI::Range(1, 1'000'000'000))
+      ->capture_default_str();
+  command->add_option("--seed", options.seed, "Seed; mutant run k uses seed + k")->capture_default_str();
+  command->add_option("--mode", options.mode, "Context mode the scenario exercises")
+      ->check(CLI::IsMember({"barrier", "leaky", "shared", "all"}))
+      ->capture_default_str();
+  command->add_option("--mutant-runs", options.mutant_runs, "Processes for a mutant; every one must catch it")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  command->add_option("--timeout", options.timeout_s, "Seconds before a run's process group is killed")
+      ->check(CLI::PositiveNumber)
+      ->type_name("SECONDS")
+      ->capture_default_str();
+  add_build_dir_option(*command, options.build_dir);
+  return command;
+}
+
+int run_check_command(const CheckOptions& options) {
+  const ScenarioBinary binary = [&] {
+    if (options.scenarios.empty()) {
+      const Workspace workspace = locate_workspace(options.build_dir);
+      return ScenarioBinary::locate(workspace.build_root, options.flavor, shown_path(workspace.build_root));
+    }
+    if (::access(options.scenarios.c_str(), X_OK) != 0) {
+      throw EnvironmentError("--scenarios " + options.scenarios + " is not an executable file");
+    }
+    return ScenarioBinary(options.flavor, options.scenarios);
+  }();
+
+  const std::vector<CatalogEntry> entries = binary.list();
+  const auto entry = std::find_if(entries.begin(), entries.end(),
+                                  [&](const CatalogEntry& e) { return e.name == options.name; });
+  if (entry == entries.end()) {
+    throw UsageError("`" + binary.path().string() + " list` has no scenario or mutant named '" + options.name +
+                     "'");
+  }
+  PlanItem item{.index = 0, .flavor = options.flavor, .entry = *entry, .expected_detection = {}};
+  if (entry->kind == EntryKind::mutant) {
+    const std::optional<std::string> expected = entry->expected_detection(options.flavor);
+    if (!expected) {
+      std::cout << "SKIPPED: " << options.name << " declares no detection for " << options.flavor << "\n";
+      return kExitOk;
+    }
+    item.expected_detection = *expected;
+  }
+
+  RunSettings settings;
+  settings.iterations = options.iterations;
+  settings.seed = options.seed;
+  settings.mode = options.mode;
+  settings.timeout = std::chrono::duration<double>(options.timeout_s);
+  settings.mutant_runs = options.mutant_runs;
+  install_interrupt_forwarding();
+  const RunRecord record = execute(item, binary, settings);
+  std::cout << options.flavor << " " << options.name << ": " << progress_result(record) << "\n";
+  if (!record.passed()) {
+    if (record.reason) std::cout << *record.reason << "\n";
+    if (record.stderr_excerpt) std::cout << *record.stderr_excerpt << "\n";
+  }
+  return record.passed() ? kExitOk : kExitFindings;
+}
+
+}  // namespace asyncl::verify::cli
