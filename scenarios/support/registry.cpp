@@ -27,6 +27,7 @@ const char* mutation_name(asyncl::detail::Mutation mutation) {
     case Mutation::timer_fires_early: return "timer_fires_early";
     case Mutation::blocking_exception_lost: return "blocking_exception_lost";
     case Mutation::leaky_freed_at_thread_exit: return "leaky_freed_at_thread_exit";
+    case Mutation::task_state_unordered_decision: return "task_state_unordered_decision";
   }
   return "unknown";
 }
