@@ -4,7 +4,8 @@
 #                 (C++ only: no Node.js, no network)
 #   make workflow-check  validates .github/workflows/verify.yml (ci/workflow-check/check.sh;
 #                 needs Node.js and npm, installed by `make deps-workflow-check`)
-#   make verify   the main job: build release + tsan + asan + relacy, run asyncl-verify
+#   make verify   the main job: build release + tsan + asan + relacy, run asyncl-verify, then the
+#                 workload scenario for WORKLOAD_BUDGET seconds per sanitizer flavor
 #   make bench    build release, run asyncl-bench
 #   make clean    remove every build tree
 #
@@ -16,6 +17,12 @@ TEST_PRESETS := release tsan asan
 VERIFY_PRESETS := release tsan asan relacy
 
 VERIFY_CMD ?= build/release/tool/verify/asyncl-verify run --flavor tsan,asan,relacy --json results/verify.json
+# Generated programs until the budget is spent, per flavor (the workload scenario runs only when
+# named; its mutants ran in VERIFY_CMD). 2 x 120 s is meant to keep make verify within 15 minutes
+# from a clean clone on two cores, builds included.
+WORKLOAD_BUDGET ?= 120
+WORKLOAD_CMD ?= build/release/tool/verify/asyncl-verify run workload --no-mutants --flavor tsan,asan \
+	--budget $(WORKLOAD_BUDGET) --json results/workload.json
 BENCH_CMD ?= build/release/tool/bench/asyncl-bench compare
 
 # g++ 12 TSan and clang 14 ASan can fail to start on kernels with high ASLR entropy (see
@@ -58,6 +65,7 @@ workflow-check: deps-workflow-check
 verify: $(addprefix build-,$(VERIFY_PRESETS))
 	mkdir -p results
 	$(NO_ASLR) $(VERIFY_CMD)
+	$(NO_ASLR) $(WORKLOAD_CMD)
 
 bench: build-release
 	mkdir -p results
