@@ -83,7 +83,8 @@ class TaskState {
 
   /// The running task hands its frame to a blocking closure.
   void pin() {
-    [[maybe_unused]] const std::uint32_t before = word_.fetch_add(kPinUnit, std::memory_order_acq_rel);
+    [[maybe_unused]] const std::uint32_t before =
+        word_.fetch_add(kPinUnit, std::memory_order_acq_rel);
     ASYNCL_INTERNAL_EXPECT(before & kRunning, "pin: only the running task pins itself");
   }
 
@@ -133,7 +134,8 @@ class TaskState {
   After end_run() {
     After after = After::idle;
     update([&](std::uint32_t s) -> Step {
-      ASYNCL_INTERNAL_EXPECT((s & kRunning) && !(s & kScheduled), "end_run: the task is not running");
+      ASYNCL_INTERNAL_EXPECT((s & kRunning) && !(s & kScheduled),
+                             "end_run: the task is not running");
       if (s & kNotified) {
         after = After::reschedule;
         return {(s & ~(kRunning | kNotified)) | kScheduled, false};
