@@ -279,7 +279,7 @@ std::string to_cpp(const Op& op) {
           "waiters x%d+1 on n; abort one of them; (n.notify_one(); until one more woke) x%d; check(live waiters woke once)",
           "waiter on n; std::thread([&] { n.notify_one(); }).join();",
           "waiter on n; co_await spawn_blocking([&] { n.notify_one(); });",
-          "waiter on n (suspended); n.notify_one(); n.reset() /* no waiter linked; the woken one has not run yet */"};
+          "waiter on n (suspended); n.notify_one(); n.reset() /* one task thread only: no waiter linked; the woken one has not run yet */"};
       char text[256];
       std::snprintf(text, sizeof text, forms[v], waiters, waiters);
       out << "{ auto n = std::make_unique<Notify>(); " << text << (v == 6 ? "; co_await waiter; }" : "; n.reset(); }");
