@@ -20,6 +20,7 @@ class CurrentThreadScheduler final : public SchedulerBase {
 
   void schedule(TaskHeader* task) override {
     perturb(PerturbPoint::push);
+    const InjectGuard guard(*this);  // from any thread: shutdown waits until it is done
     queue_.push(task);
     idle_.notify_one();
   }

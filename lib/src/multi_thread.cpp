@@ -51,6 +51,7 @@ class MultiThreadScheduler final : public SchedulerBase {
         return;
       }
     }
+    const InjectGuard guard(*this);  // from any thread: shutdown waits until it is done
     injector_.push(task);
     idle_.notify_one();
   }

@@ -325,10 +325,11 @@ void SchedulerBase::run_task(TaskHeader* task) {
 
 void SchedulerBase::destroy_task(TaskHeader* task, bool completed) {
   const std::coroutine_handle<> root = task->root;
+  JoinStateBase* const join = task->join;  // the header dies with the frame
   retire(task);
   if (!completed && mutated(Mutation::frame_not_destroyed)) return;
-  root.destroy();
   if (!completed && mutated(Mutation::frame_destroyed_twice)) root.destroy();
+  destroy_root(root, join, JoinStateBase::Status::cancelled);
 }
 
 void SchedulerBase::cancel_all() {
@@ -407,6 +408,8 @@ void SchedulerBase::shutdown() {
   join_workers();
   blocking_.join_all();
   timer_.join();
+  // Pushes from outside the pool whose tasks finished while they were still in schedule().
+  while (injecting_.load(std::memory_order_acquire) != 0) spin_pause();
 }
 
 }  // namespace asyncl::detail

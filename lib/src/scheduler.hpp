@@ -120,6 +120,24 @@ class SchedulerBase : public RuntimeCore {
   }
 
  protected:
+  /// Held around a push from a thread that may be outside the pool (a foreign awaiter's
+  /// resumer, a Notify on a user thread): once the task is pushed it may finish and the runtime
+  /// shut down while that thread is still inside schedule(); shutdown's last act waits until no
+  /// such push is in flight.
+  class InjectGuard {
+   public:
+    explicit InjectGuard(SchedulerBase& scheduler) noexcept : scheduler_(scheduler) {
+      scheduler_.injecting_.fetch_add(1, std::memory_order_acq_rel);
+    }
+    InjectGuard(const InjectGuard&) = delete;
+    InjectGuard& operator=(const InjectGuard&) = delete;
+    // release: the thread's last access to the runtime; shutdown acquires it.
+    ~InjectGuard() { scheduler_.injecting_.fetch_sub(1, std::memory_order_release); }
+
+   private:
+    SchedulerBase& scheduler_;
+  };
+
   /// Runs one popped task on the calling pool thread: resumes it, or destroys its frame.
   void run_task(TaskHeader* task);
 
@@ -143,6 +161,7 @@ class SchedulerBase : public RuntimeCore {
   virtual TaskHeader* pop_any() = 0;
 
  private:
+  Atomic<std::size_t> injecting_{0};  // pushes in flight (InjectGuard)
   void retire(TaskHeader* task);
   void destroy_task(TaskHeader* task, bool completed);
   void cancel_all();

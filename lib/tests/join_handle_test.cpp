@@ -11,6 +11,8 @@
 #include "asyncl/runtime.hpp"
 #include "asyncl/sync.hpp"
 
+#include "flavors.hpp"
+
 namespace {
 
 using asyncl::JoinHandle;
@@ -77,11 +79,7 @@ TEST(JoinHandle, ASecondConcurrentAwaiterIsALogicError) {
 }
 
 class WaitInsideARuntime : public ::testing::TestWithParam<Runtime::Flavor> {};
-INSTANTIATE_TEST_SUITE_P(JoinHandle, WaitInsideARuntime,
-                         ::testing::Values(Runtime::Flavor::multi_thread, Runtime::Flavor::current_thread),
-                         [](const auto& info) {
-                           return info.param == Runtime::Flavor::multi_thread ? "MultiThread" : "CurrentThread";
-                         });
+ASYNCL_TEST_BOTH_FLAVORS(JoinHandle, WaitInsideARuntime);
 
 // Before the fix: on a current-thread runtime the owner blocked in wait() while the task it
 // waited for sat in its own queue: a hang.

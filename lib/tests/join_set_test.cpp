@@ -19,6 +19,8 @@
 #include "asyncl/sync.hpp"
 #include "asyncl/task_local.hpp"
 
+#include "flavors.hpp"
+
 namespace {
 
 using asyncl::JoinHandle;
@@ -27,19 +29,8 @@ using asyncl::Runtime;
 using asyncl::Task;
 using namespace std::chrono_literals;
 
-class JoinSetFlavors : public ::testing::TestWithParam<Runtime::Flavor> {
- protected:
-  Runtime make() const {
-    return GetParam() == Runtime::Flavor::multi_thread ? Runtime::Builder().worker_threads(2).build()
-                                                       : Runtime::Builder().current_thread().build();
-  }
-};
-
-INSTANTIATE_TEST_SUITE_P(JoinSet, JoinSetFlavors,
-                         ::testing::Values(Runtime::Flavor::multi_thread, Runtime::Flavor::current_thread),
-                         [](const auto& info) {
-                           return info.param == Runtime::Flavor::multi_thread ? "MultiThread" : "CurrentThread";
-                         });
+class JoinSetFlavors : public asyncl::testing::FlavorTest {};
+ASYNCL_TEST_BOTH_FLAVORS(JoinSet, JoinSetFlavors);
 
 Task<int> wait_then_return(asyncl::Notify& go, int v) {
   co_await go.wait();
@@ -324,12 +315,7 @@ TEST_P(JoinSetFlavors, MemberSpawnedDuringShutdownIsRejected) {
 // about a core for the whole time. The window is measured, it synchronizes nothing.
 TEST_P(JoinSetFlavors, AWaitingJoinNextDoesNotPoll) {
   Runtime rt = make();
-  auto cpu = [] {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return std::chrono::seconds(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           std::chrono::microseconds(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-  };
+  const auto cpu = asyncl::testing::process_cpu_time;
   const auto cpu_before = cpu();
   const auto wall_before = std::chrono::steady_clock::now();
   const int v = rt.block_on([]() -> Task<int> {

@@ -22,27 +22,19 @@
 #include "asyncl/task_local.hpp"
 #include "migration_support.hpp"
 
+#include "flavors.hpp"
+
 namespace {
 
 using asyncl::JoinHandle;
 using asyncl::Runtime;
 using asyncl::Task;
 
-Runtime multi(std::size_t workers = 2) { return Runtime::Builder().worker_threads(workers).build(); }
-Runtime single() { return Runtime::Builder().current_thread().build(); }
+using asyncl::testing::multi;
+using asyncl::testing::single;
 
-class Flavors : public ::testing::TestWithParam<Runtime::Flavor> {
- protected:
-  Runtime make() const {
-    return GetParam() == Runtime::Flavor::multi_thread ? multi() : single();
-  }
-};
-
-INSTANTIATE_TEST_SUITE_P(Runtime, Flavors,
-                         ::testing::Values(Runtime::Flavor::multi_thread, Runtime::Flavor::current_thread),
-                         [](const auto& info) {
-                           return info.param == Runtime::Flavor::multi_thread ? "MultiThread" : "CurrentThread";
-                         });
+class Flavors : public asyncl::testing::FlavorTest {};
+ASYNCL_TEST_BOTH_FLAVORS(Runtime, Flavors);
 
 Task<int> leaf(int v) {
   co_await asyncl::yield_now();
@@ -220,11 +212,7 @@ class RuntimeDeathTest : public ::testing::TestWithParam<Runtime::Flavor> {
     return new Runtime(GetParam() == Runtime::Flavor::multi_thread ? multi() : single());
   }
 };
-INSTANTIATE_TEST_SUITE_P(Runtime, RuntimeDeathTest,
-                         ::testing::Values(Runtime::Flavor::multi_thread, Runtime::Flavor::current_thread),
-                         [](const auto& info) {
-                           return info.param == Runtime::Flavor::multi_thread ? "MultiThread" : "CurrentThread";
-                         });
+ASYNCL_TEST_BOTH_FLAVORS(Runtime, RuntimeDeathTest);
 
 TEST_P(RuntimeDeathTest, DestroyingTheRuntimeFromItsOwnTaskAborts) {
   EXPECT_DEATH(
@@ -449,6 +437,34 @@ TEST(RuntimeMultiThread, OutcomeIsPublishedAfterTheTasksFrameIsDestroyed) {
   }
 }
 
+// Found by the workload scenario (abort.before_start): a task aborted before it started still
+// holds the user's Task in its root's parameter, which dies after the root's promise, where the
+// outcome was published. The destroyer now publishes after the whole frame is gone.
+TEST(RuntimeMultiThread, AbortedBeforeStartOutcomeIsPublishedAfterTheFrameIsDestroyed) {
+  struct SlowParameter {
+    std::shared_ptr<int> shared;
+    ~SlowParameter() {
+      for (int i = 0; i < 1000; ++i) std::this_thread::yield();
+    }
+  };
+  Runtime rt = multi(1);
+  for (int round = 0; round < 20; ++round) {
+    std::atomic<bool> release{false};
+    // The only worker is busy until `release`, so the child cannot start before the abort.
+    JoinHandle<void> busy = rt.spawn([](std::atomic<bool>& release) -> Task<void> {
+      while (!release.load()) std::this_thread::yield();
+      co_return;
+    }(release));
+    auto counted = std::make_shared<int>(0);
+    JoinHandle<void> child = rt.spawn([](SlowParameter) -> Task<void> { co_return; }(SlowParameter{counted}));
+    child.abort();
+    release = true;
+    EXPECT_THROW(child.wait(), asyncl::TaskCancelled);
+    ASSERT_EQ(counted.use_count(), 1) << "round " << round;
+    busy.wait();
+  }
+}
+
 TEST_P(Flavors, SpawnDuringShutdownIsRejected) {
   static asyncl::Notify never;
   std::atomic<int> rejected{0};
@@ -526,12 +542,7 @@ TEST_P(Flavors, WakeRacingShutdownNeverResumesOrLeaksADestroyedFrame) {
 TEST(RuntimeIdle, IdleRuntimeDoesNotSpin) {
   Runtime rt = multi(2);
   rt.block_on([]() -> Task<void> { co_return; }());
-  auto cpu = [] {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return std::chrono::seconds(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           std::chrono::microseconds(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-  };
+  const auto cpu = asyncl::testing::process_cpu_time;
   const auto cpu_before = cpu();
   const auto wall_before = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the window measured, not a wait

@@ -14,6 +14,8 @@
 
 #include "asyncl/runtime.hpp"
 
+#include "flavors.hpp"
+
 namespace {
 
 using asyncl::JoinHandle;
@@ -22,19 +24,8 @@ using asyncl::Task;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-class SleepEdges : public ::testing::TestWithParam<Runtime::Flavor> {
- protected:
-  Runtime make() const {
-    return GetParam() == Runtime::Flavor::multi_thread ? Runtime::Builder().worker_threads(2).build()
-                                                       : Runtime::Builder().current_thread().build();
-  }
-};
-
-INSTANTIATE_TEST_SUITE_P(Sync, SleepEdges,
-                         ::testing::Values(Runtime::Flavor::multi_thread, Runtime::Flavor::current_thread),
-                         [](const auto& info) {
-                           return info.param == Runtime::Flavor::multi_thread ? "MultiThread" : "CurrentThread";
-                         });
+class SleepEdges : public asyncl::testing::FlavorTest {};
+ASYNCL_TEST_BOTH_FLAVORS(Sync, SleepEdges);
 
 // Before the fix: await_ready() was true, await_suspend never ran, and await_resume()
 // dereferenced the null runtime pointer (SEGV).

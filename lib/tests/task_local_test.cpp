@@ -25,6 +25,8 @@
 #include "asyncl/sync.hpp"
 #include "migration_support.hpp"
 
+#include "flavors.hpp"
+
 namespace {
 
 using asyncl::JoinHandle;
@@ -44,20 +46,11 @@ static_assert(!HasGet<TaskLocal<std::unique_ptr<int>>>, "get() copies, so only c
 static_assert(!std::is_copy_constructible_v<TaskLocal<int>> && !std::is_move_constructible_v<TaskLocal<int>>,
               "the key's address is its identity");
 
-Runtime multi(std::size_t workers = 2) { return Runtime::Builder().worker_threads(workers).build(); }
-Runtime single() { return Runtime::Builder().current_thread().build(); }
+using asyncl::testing::multi;
+using asyncl::testing::single;
 
-class TaskLocalFlavors : public ::testing::TestWithParam<Runtime::Flavor> {
- protected:
-  Runtime make() const { return GetParam() == Runtime::Flavor::multi_thread ? multi() : single(); }
-};
-
-INSTANTIATE_TEST_SUITE_P(TaskLocal, TaskLocalFlavors,
-                         ::testing::Values(Runtime::Flavor::multi_thread, Runtime::Flavor::current_thread),
-                         [](const auto& info) {
-                           return info.param == Runtime::Flavor::multi_thread ? "MultiThread"
-                                                                              : "CurrentThread";
-                         });
+class TaskLocalFlavors : public asyncl::testing::FlavorTest {};
+ASYNCL_TEST_BOTH_FLAVORS(TaskLocal, TaskLocalFlavors);
 
 // What a piece of code sees of g_number, as a value that compares in one EXPECT.
 std::optional<int> seen() { return g_number.try_get(); }

@@ -18,6 +18,8 @@
 #include "asyncl/sync.hpp"
 #include "asyncl/task_local.hpp"
 
+#include "flavors.hpp"
+
 namespace {
 
 using asyncl::JoinHandle;
@@ -29,19 +31,8 @@ using Clock = std::chrono::steady_clock;
 
 static_assert(std::is_base_of_v<std::runtime_error, TimedOut>);
 
-class TimeoutFlavors : public ::testing::TestWithParam<Runtime::Flavor> {
- protected:
-  Runtime make() const {
-    return GetParam() == Runtime::Flavor::multi_thread ? Runtime::Builder().worker_threads(2).build()
-                                                       : Runtime::Builder().current_thread().build();
-  }
-};
-
-INSTANTIATE_TEST_SUITE_P(Timeout, TimeoutFlavors,
-                         ::testing::Values(Runtime::Flavor::multi_thread, Runtime::Flavor::current_thread),
-                         [](const auto& info) {
-                           return info.param == Runtime::Flavor::multi_thread ? "MultiThread" : "CurrentThread";
-                         });
+class TimeoutFlavors : public asyncl::testing::FlavorTest {};
+ASYNCL_TEST_BOTH_FLAVORS(Timeout, TimeoutFlavors);
 
 /// What a piece of work did: started, how far it got, whether its frame is gone.
 struct WorkRecord {

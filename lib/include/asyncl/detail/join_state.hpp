@@ -84,6 +84,12 @@ class JoinStateBase {
     task_ = task;
   }
 
+  /// The producing task's frame is being destroyed: abort() must not reach it any more.
+  void detach_task() {
+    LockGuard lock(mutex_);
+    task_ = nullptr;
+  }
+
   /// The producer is gone: a task frame destroyed, a blocking job dropped or rejected. Records
   /// `status` unless an outcome is already there.
   void producer_gone(Status status) {

@@ -47,11 +47,11 @@ class RootTask {
 class RootPromise final : public PromiseBase {
  public:
   RootPromise() noexcept { header_ = &task_; }
+  /// The JoinState stops pointing at this frame (abort() no longer reaches it). Whoever
+  /// destroys the frame publishes the outcome afterwards (destroy_root): a task destroyed
+  /// before it started still holds its Task in a parameter, which dies after the promise.
   ~RootPromise() {
-    if (join_ != nullptr) {
-      join_->producer_gone(JoinStateBase::Status::cancelled);
-      join_->release();
-    }
+    if (join_ != nullptr) join_->detach_task();
     if (owns_scope_) destroy_scope_copy(scope_);
   }
 
@@ -100,6 +100,15 @@ class RootPromise final : public PromiseBase {
   JoinStateBase* join_ = nullptr;
   bool owns_scope_ = false;
 };
+
+/// Destroys a spawned task's root frame (and every frame below it, parameters included), then
+/// records `status` in its JoinState unless the task published its outcome, and drops the
+/// producer's reference: a joiner never sees an outcome while anything of the task lives.
+inline void destroy_root(std::coroutine_handle<> root, JoinStateBase* join, JoinStateBase::Status status) {
+  root.destroy();
+  join->producer_gone(status);
+  join->release();
+}
 
 /// Suspends the root until no blocking closure the task submitted runs any more (they may
 /// refer to its frame); resumes with true if it had to wait, false at once if none ran.

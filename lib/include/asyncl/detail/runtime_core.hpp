@@ -130,8 +130,7 @@ JoinState<T>* spawn_on(RuntimeCore& runtime, Task<T> task, bool inherit_scope) {
   const std::coroutine_handle<RootPromise> frame = root.release();
   frame.promise().bind(&runtime, join, inherited);
   if (!runtime.admit(frame.promise().header())) {
-    join->producer_gone(JoinStateBase::Status::rejected);
-    frame.destroy();
+    destroy_root(frame, join, JoinStateBase::Status::rejected);
     return join;
   }
   runtime.schedule(frame.promise().header());
