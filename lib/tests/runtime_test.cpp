@@ -416,16 +416,19 @@ TEST_P(Flavors, CompletedTaskIsKeptUntilItsDetachedBlockingClosureReturns) {
   EXPECT_TRUE(shared.frame_alive_at_end.load());
 }
 
+/// A task parameter whose destructor is slow: it widens the window in which a joiner could see
+/// the outcome while the parameter still lives. The fixed order does not depend on it.
+struct SlowParameter {
+  std::shared_ptr<int> shared;
+  ~SlowParameter() {
+    for (int i = 0; i < 1000; ++i) std::this_thread::yield();
+  }
+};
+
 // Before the fix: the JoinHandle was ready while the task's parameters were still alive, so a
 // joiner could see (or free) what they refer to before they were destroyed. The parameter's
 // destructor is slow only to make that window wide; the fixed order does not depend on it.
 TEST(RuntimeMultiThread, OutcomeIsPublishedAfterTheTasksFrameIsDestroyed) {
-  struct SlowParameter {
-    std::shared_ptr<int> shared;
-    ~SlowParameter() {
-      for (int i = 0; i < 1000; ++i) std::this_thread::yield();
-    }
-  };
   Runtime rt = multi(2);
   for (int round = 0; round < 20; ++round) {
     auto counted = std::make_shared<int>(0);
@@ -441,12 +444,6 @@ TEST(RuntimeMultiThread, OutcomeIsPublishedAfterTheTasksFrameIsDestroyed) {
 // holds the user's Task in its root's parameter, which dies after the root's promise, where the
 // outcome was published. The destroyer now publishes after the whole frame is gone.
 TEST(RuntimeMultiThread, AbortedBeforeStartOutcomeIsPublishedAfterTheFrameIsDestroyed) {
-  struct SlowParameter {
-    std::shared_ptr<int> shared;
-    ~SlowParameter() {
-      for (int i = 0; i < 1000; ++i) std::this_thread::yield();
-    }
-  };
   Runtime rt = multi(1);
   for (int round = 0; round < 20; ++round) {
     std::atomic<bool> release{false};

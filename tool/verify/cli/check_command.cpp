@@ -28,20 +28,8 @@ CLI::App* setup_check_command(CLI::App& app, CheckOptions& options) {
   command->add_option("--scenarios", options.scenarios,
                       "The flavor's scenario binary (default: the one under the build root)")
       ->type_name("FILE");
-  command->add_option("--iterations", options.iterations, "Iterations inside each process")
-      ->check(CLI::Range(1, 1'000'000'000))
-      ->capture_default_str();
-  command->add_option("--seed", options.seed, "Seed; mutant run k uses seed + k")->capture_default_str();
-  command->add_option("--mode", options.mode, "Context mode the scenario exercises")
-      ->check(CLI::IsMember({"barrier", "leaky", "shared", "all"}))
-      ->capture_default_str();
-  command->add_option("--mutant-runs", options.mutant_runs, "Processes for a mutant; every one must catch it")
-      ->check(CLI::Range(1, 1000))
-      ->capture_default_str();
-  command->add_option("--timeout", options.timeout_s, "Seconds before a run's process group is killed")
-      ->check(CLI::PositiveNumber)
-      ->type_name("SECONDS")
-      ->capture_default_str();
+  add_scenario_process_options(*command, options.iterations, options.seed, options.mode, options.mutant_runs,
+                               options.timeout_s);
   add_build_dir_option(*command, options.build_dir);
   return command;
 }

@@ -36,23 +36,10 @@ CLI::App* setup_run_command(CLI::App& app, RunOptions& options) {
   command->add_option("SCENARIO", options.scenarios,
                       "Scenarios or mutants to run (default: all); a scenario brings its mutants");
   add_flavor_option(*command, options.flavors, "Flavors to run (default: tsan,asan)");
-  command->add_option("--iterations", options.iterations, "Iterations inside each scenario process")
-      ->check(CLI::Range(1, 1'000'000'000))
-      ->capture_default_str();
-  command->add_option("--seed", options.seed, "Seed; mutant run k uses seed + k")->capture_default_str();
-  command->add_option("--mode", options.mode, "Context mode the scenarios exercise")
-      ->check(CLI::IsMember({"barrier", "leaky", "shared", "all"}))
-      ->capture_default_str();
+  add_scenario_process_options(*command, options.iterations, options.seed, options.mode, options.mutant_runs,
+                               options.timeout_s);
   command->add_flag("--mutants,!--no-mutants", options.mutants,
                     "Run the mutants of the selected scenarios (default) or not");
-  command->add_option("--mutant-runs", options.mutant_runs,
-                      "Processes per mutant; it passes only if every one catches it")
-      ->check(CLI::Range(1, 1000))
-      ->capture_default_str();
-  command->add_option("--timeout", options.timeout_s, "Seconds before a run's process group is killed")
-      ->check(CLI::PositiveNumber)
-      ->type_name("SECONDS")
-      ->capture_default_str();
   command->add_option("--json", options.json, "Report path (default: results/verify.json)")
       ->type_name("FILE");
   command->add_option("--junit", options.junit, "Also write JUnit XML here")->type_name("FILE");
