@@ -213,10 +213,22 @@ TEST(TaskForeignAwaiter, AbortWhileAwayIsDeferredUntilTheForeignSideResumes) {
   EXPECT_FALSE(resumed_body.load());  // cancelled: destroyed, never resumed
 }
 
+/// Sets its flag when destroyed: a task holding one, suspended for good, tells that shutdown has
+/// cancelled every task (step 2 marks them all before step 4 destroys the first frame).
+struct SetsOnDestruction {
+  std::atomic<bool>* flag;
+  ~SetsOnDestruction() { flag->store(true); }
+};
+
 // Shutdown waits for a task that is away too, and destroys it once handed back.
+// The foreign side resumes only after shutdown has begun: released any earlier, the task would
+// rightly resume and finish (a flaky pass/fail that CI once hit under TSan).
 TEST(TaskForeignAwaiter, ShutdownWhileAwayDestroysTheTaskOnceHandedBack) {
   ForeignFixture foreign;
+  asyncl::Notify never;
   std::atomic<bool> resumed_body{false};
+  std::atomic<bool> sentinel_started{false};
+  std::atomic<bool> shutdown_began{false};
   std::thread releaser;
   {
     asyncl::Runtime rt = one_worker();
@@ -224,10 +236,20 @@ TEST(TaskForeignAwaiter, ShutdownWhileAwayDestroysTheTaskOnceHandedBack) {
       co_await foreign.awaiter();
       resumed_body = true;
     }(foreign, resumed_body));
-    while (!foreign.away.load()) std::this_thread::yield();
-    releaser = std::thread([&foreign] { foreign.go = true; });
+    (void)rt.spawn([](asyncl::Notify& never, std::atomic<bool>& started,
+                      std::atomic<bool>& destroyed) -> asyncl::Task<void> {
+      SetsOnDestruction sentinel{&destroyed};
+      started = true;
+      co_await never.wait();
+    }(never, sentinel_started, shutdown_began));
+    while (!foreign.away.load() || !sentinel_started.load()) std::this_thread::yield();
+    releaser = std::thread([&foreign, &shutdown_began] {
+      while (!shutdown_began.load()) std::this_thread::yield();
+      foreign.go = true;
+    });
   }
   releaser.join();
+  EXPECT_TRUE(shutdown_began.load());
   EXPECT_FALSE(resumed_body.load());
 }
 
