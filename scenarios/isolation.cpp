@@ -48,8 +48,8 @@ struct Marker {
 
 /// One key per mode (each specialisation is its own Context type, so its own per-thread slot).
 template <class Mode>
-constexpr auto marker_key =
-    asyncl::context<Marker, Mode>("ISOLATION_MARKER", [] { return Marker(); });
+constexpr auto marker_key = asyncl::context<Marker, Mode>("ISOLATION_MARKER",
+                                                          [] { return Marker(); });
 
 struct LeftScope : std::runtime_error {
   LeftScope() : std::runtime_error("leaving a nested scope by an exception") {}
@@ -81,8 +81,9 @@ class IsolationRun {
     const std::optional<long> seen = VALUE.try_get();
     checks_.fetch_add(1, std::memory_order_relaxed);
     if (seen != expected) {
-      fail(who + " sees task-local value " + (seen ? std::to_string(*seen) : std::string("(none)")) +
-           " where its own is " + (expected ? std::to_string(*expected) : std::string("(none)")));
+      fail(who + " sees task-local value " +
+           (seen ? std::to_string(*seen) : std::string("(none)")) + " where its own is " +
+           (expected ? std::to_string(*expected) : std::string("(none)")));
     }
   }
 
@@ -92,7 +93,8 @@ class IsolationRun {
     std::lock_guard lock(mutex_);
     const auto [it, inserted] = objects_.emplace(thread, object);
     if (!inserted && it->second != object) {
-      if (failures_.size() < 8) failures_.push_back("thread " + std::to_string(thread) + " gave two different objects");
+      if (failures_.size() < 8)
+        failures_.push_back("thread " + std::to_string(thread) + " gave two different objects");
       stopped_.store(true, std::memory_order_relaxed);
     }
   }
@@ -103,8 +105,8 @@ class IsolationRun {
     std::set<const void*> distinct;
     for (const auto& [thread, object] : objects_) distinct.insert(object);
     if (distinct.size() != objects_.size()) {
-      failures_.push_back(std::to_string(objects_.size()) + " threads shared " + std::to_string(distinct.size()) +
-                          " Context objects");
+      failures_.push_back(std::to_string(objects_.size()) + " threads shared " +
+                          std::to_string(distinct.size()) + " Context objects");
     }
   }
 
@@ -212,30 +214,33 @@ struct ModeStats {
 }  // namespace
 
 void run_isolation(const RunRequest& request, Outcome& outcome) {
-  run_iterations<ModeStats>(request, outcome, [&](ModeName mode, std::uint64_t iteration, ModeStats& stats) {
-    const long base = static_cast<long>((request.seed * 7919 + iteration) % 100000) * 100 + 1;
-    // Current-thread first: there the interleaving of scoped and unscoped tasks is certain.
-    for (const bool multi_thread : {false, true}) {
-      IsolationRun run;
-      {
-        Runtime::Builder builder;
-        if (multi_thread) {
-          builder.multi_thread().worker_threads(2);
-        } else {
-          builder.current_thread();
+  run_iterations<ModeStats>(
+      request, outcome, [&](ModeName mode, std::uint64_t iteration, ModeStats& stats) {
+        const long base = static_cast<long>((request.seed * 7919 + iteration) % 100000) * 100 + 1;
+        // Current-thread first: there the interleaving of scoped and unscoped tasks is certain.
+        for (const bool multi_thread : {false, true}) {
+          IsolationRun run;
+          {
+            Runtime::Builder builder;
+            if (multi_thread) {
+              builder.multi_thread().worker_threads(2);
+            } else {
+              builder.current_thread();
+            }
+            Runtime runtime = builder.build();
+            with_mode(mode,
+                      [&](auto tag) { runtime.block_on(spawn_all<decltype(tag)>(&run, base)); });
+          }
+          run.check_objects_distinct();
+          stats.checks += run.checks();
+          stats.children += run.children();
+          stats.max_threads = std::max(stats.max_threads, run.threads_seen());
+          const char* flavor = multi_thread ? "multi_thread" : "current_thread";
+          for (const std::string& failure : run.failures())
+            outcome.fail(where(iteration, mode, flavor) + failure);
+          if (outcome.failed()) break;
         }
-        Runtime runtime = builder.build();
-        with_mode(mode, [&](auto tag) { runtime.block_on(spawn_all<decltype(tag)>(&run, base)); });
-      }
-      run.check_objects_distinct();
-      stats.checks += run.checks();
-      stats.children += run.children();
-      stats.max_threads = std::max(stats.max_threads, run.threads_seen());
-      const char* flavor = multi_thread ? "multi_thread" : "current_thread";
-      for (const std::string& failure : run.failures()) outcome.fail(where(iteration, mode, flavor) + failure);
-      if (outcome.failed()) break;
-    }
-  });
+      });
 }
 
 namespace {
@@ -244,7 +249,8 @@ const Registrar kIsolation{[] {
   Entry entry;
   entry.name = "isolation";
   entry.description =
-      "Sixteen tasks with distinct task-local values (and some with none) interleaved on one thread and on "
+      "Sixteen tasks with distinct task-local values (and some with none) interleaved on one "
+      "thread and on "
       "two workers: nested scopes, a scope left by an exception, children with and without "
       "inherit_task_locals; every thread's Context object is its own.";
   entry.run = run_isolation;

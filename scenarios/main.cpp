@@ -105,34 +105,43 @@ int run_command(int argc, char** argv) {
     const std::string_view value = argv[++i];
     if (flag == "--iterations") {
       const auto n = parse_unsigned<std::uint64_t>(value);
-      if (!n || *n == 0) return usage_error("run: --iterations needs a positive integer, got '" + std::string(value) + "'");
+      if (!n || *n == 0)
+        return usage_error("run: --iterations needs a positive integer, got '" +
+                           std::string(value) + "'");
       request.iterations = *n;
       have_iterations = true;
     } else if (flag == "--seed") {
       const auto s = parse_unsigned<std::uint64_t>(value);
-      if (!s) return usage_error("run: --seed needs an unsigned integer, got '" + std::string(value) + "'");
+      if (!s)
+        return usage_error("run: --seed needs an unsigned integer, got '" + std::string(value) +
+                           "'");
       request.seed = *s;
       have_seed = true;
     } else {
       const auto modes = parse_modes(value);
-      if (!modes) return usage_error("run: --mode must be barrier, leaky, shared or all, got '" + std::string(value) + "'");
+      if (!modes)
+        return usage_error("run: --mode must be barrier, leaky, shared or all, got '" +
+                           std::string(value) + "'");
       request.mode_argument = std::string(value);
       request.modes = *modes;
     }
   }
-  if (!have_iterations || !have_seed) return usage_error("run: --iterations and --seed are required");
+  if (!have_iterations || !have_seed)
+    return usage_error("run: --iterations and --seed are required");
   if (request.modes.empty()) request.modes = *parse_modes("all");
 
   const Entry* entry = find_entry(request.name);
   if (entry == nullptr) {
-    return usage_error("run: no scenario or mutant named '" + request.name + "' (see `asyncl-scenarios list`)");
+    return usage_error("run: no scenario or mutant named '" + request.name +
+                       "' (see `asyncl-scenarios list`)");
   }
   if (entry->mutation) {
 #if defined(ASYNCL_VERIFICATION)
     // Before the run creates any runtime (and so any thread that reads the switch).
     asyncl::detail::set_mutation(*entry->mutation);
 #else
-    return usage_error("run: '" + request.name + "' needs the library's mutation switches; this binary "
+    return usage_error("run: '" + request.name +
+                       "' needs the library's mutation switches; this binary "
                        "was built without ASYNCL_VERIFICATION");
 #endif
   }

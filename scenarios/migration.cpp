@@ -32,8 +32,8 @@
 #include "asyncl/sync.hpp"
 #include "asyncl/task.hpp"
 #include "asyncl/task_local.hpp"
-#include "support/migration.hpp"
 #include "support/iterations.hpp"
+#include "support/migration.hpp"
 #include "support/threads.hpp"
 
 namespace asyncl::scenarios {
@@ -83,8 +83,8 @@ struct CardMaker {
 };
 
 // Leaky: a thread keeps its card (and has recorded itself) as long as the process lives.
-constexpr auto THREAD_CARD =
-    asyncl::context<CardMaker, asyncl::mode::leaky>("MIGRATION_THREAD_CARD", [] { return CardMaker(); });
+constexpr auto THREAD_CARD = asyncl::context<CardMaker, asyncl::mode::leaky>(
+    "MIGRATION_THREAD_CARD", [] { return CardMaker(); });
 
 /// Records the calling thread (once per thread); never inlined, never in a coroutine body.
 [[gnu::noinline]] void record_this_thread() { (void)THREAD_CARD.local_ref(); }
@@ -103,12 +103,15 @@ ThreadRecords<const Located*>& located_objects(ModeName mode) {
   return records[static_cast<int>(mode)];
 }
 
-Located::Located(ModeName mode) : os_thread(os_thread_id()) { located_objects(mode).record(os_thread, this); }
+Located::Located(ModeName mode) : os_thread(os_thread_id()) {
+  located_objects(mode).record(os_thread, this);
+}
 
 /// One key per mode (each specialisation is its own Context type, so its own per-thread slot).
 template <class Mode>
-constexpr auto located_key =
-    asyncl::context<Located, Mode>("MIGRATION_LOCATED", [] { return Located(mode_name_of<Mode>()); });
+constexpr auto located_key = asyncl::context<Located, Mode>("MIGRATION_LOCATED", [] {
+  return Located(mode_name_of<Mode>());
+});
 
 static asyncl::TaskLocal<long> TASK_VALUE;
 
@@ -117,7 +120,8 @@ constexpr int kCompanionResumes = 40;
 
 /// What one runtime's tasks found. Each task writes only its own counters.
 struct MigrationRun {
-  explicit MigrationRun(const MigrationVariant& variant_in, ModeName mode_in) : variant(variant_in), mode(mode_in) {}
+  explicit MigrationRun(const MigrationVariant& variant_in, ModeName mode_in)
+      : variant(variant_in), mode(mode_in) {}
 
   const MigrationVariant& variant;
   const ModeName mode;
@@ -147,15 +151,18 @@ std::string describe_worker(const std::optional<std::size_t>& index) {
 /// The checks after a resume that do not depend on the task's history. `before_object` is the
 /// calling thread's object as computed before the co_await (see MigrationVariant).
 template <class Mode>
-void check_resume(MigrationRun& run, const char* who, const Located* before_object, long expected_value) {
+void check_resume(MigrationRun& run, const char* who, const Located* before_object,
+                  long expected_value) {
   const long here = os_thread_id();
   const std::optional<std::size_t> index = this_worker::index();
   record_this_thread();
   const std::optional<ThreadCard> card = thread_cards().lookup(here);
   if (!card) {
-    run.fail(std::string(who) + " resumed on thread " + std::to_string(here) + ", which never recorded itself");
+    run.fail(std::string(who) + " resumed on thread " + std::to_string(here) +
+             ", which never recorded itself");
   } else if (!card->worker) {
-    run.fail(std::string(who) + " resumed on thread " + std::to_string(here) + ", which is not a worker");
+    run.fail(std::string(who) + " resumed on thread " + std::to_string(here) +
+             ", which is not a worker");
   } else if (index != card->worker) {
     run.fail(std::string(who) + ": this_worker::index() says " + describe_worker(index) +
              " on a thread that recorded itself as " + describe_worker(card->worker));
@@ -163,13 +170,15 @@ void check_resume(MigrationRun& run, const char* who, const Located* before_obje
   const Located* current =
       run.variant.cache_tls_address_across_await ? before_object : &*located_key<Mode>.local_ref();
   if (current->os_thread != here) {
-    run.fail(std::string(who) + ": the calling thread's object is thread " + std::to_string(current->os_thread) +
-             "'s, but thread " + std::to_string(here) + " is running (a thread-local address was kept "
+    run.fail(std::string(who) + ": the calling thread's object is thread " +
+             std::to_string(current->os_thread) + "'s, but thread " + std::to_string(here) +
+             " is running (a thread-local address was kept "
              "across co_await)");
   }
   const std::optional<long> value = TASK_VALUE.try_get();
   if (value != expected_value) {
-    run.fail(std::string(who) + ": task-local value " + (value ? std::to_string(*value) : std::string("(none)")) +
+    run.fail(std::string(who) + ": task-local value " +
+             (value ? std::to_string(*value) : std::string("(none)")) +
              " where the task's own is " + std::to_string(expected_value));
   }
   run.resumes.fetch_add(1, std::memory_order_relaxed);
@@ -191,7 +200,8 @@ Task<void> migrator(MigrationRun* run, long value) {
   // Both workers record themselves and build their objects first.
   record_this_thread();
   (void)*key.local_ref();
-  if (!co_await move_to_another_worker()) run->fail("the migrator could not move to the other worker");
+  if (!co_await move_to_another_worker())
+    run->fail("the migrator could not move to the other worker");
   record_this_thread();
   (void)*key.local_ref();
 
@@ -225,7 +235,8 @@ Task<void> migrator(MigrationRun* run, long value) {
     if (here != creator) run->resumed_elsewhere.fetch_add(1, std::memory_order_relaxed);
     if (&*ref != creator_object || ref->os_thread != creator) {
       run->fail("the reference made on thread " + std::to_string(creator) + " denotes thread " +
-                std::to_string(ref->os_thread) + "'s object after a resume on thread " + std::to_string(here));
+                std::to_string(ref->os_thread) + "'s object after a resume on thread " +
+                std::to_string(here));
     }
     ref->uses.fetch_add(1, std::memory_order_relaxed);
     if (i % 8 == 4) {
@@ -272,19 +283,22 @@ struct ModeStats {
 }  // namespace
 
 void run_migration(const RunRequest& request, Outcome& outcome, const MigrationVariant& variant) {
-  run_iterations<ModeStats>(request, outcome, [&](ModeName mode, std::uint64_t iteration, ModeStats& stats) {
-    MigrationRun run(variant, mode);
-    const long base = static_cast<long>((request.seed + iteration) % 1000) * 10;
-    {
-      Runtime runtime = Runtime::Builder().worker_threads(2).build();
-      with_mode(mode, [&](auto tag) { runtime.block_on(run_tasks<decltype(tag)>(&run, base)); });
-    }
-    stats.resumes += run.resumes.load();
-    stats.forced_moves += run.forced_moves.load();
-    stats.resumed_elsewhere += run.resumed_elsewhere.load();
-    stats.nested_scopes += run.nested_scopes.load();
-    for (const std::string& failure : run.failures()) outcome.fail(where(iteration, mode, "multi_thread") + failure);
-  });
+  run_iterations<ModeStats>(
+      request, outcome, [&](ModeName mode, std::uint64_t iteration, ModeStats& stats) {
+        MigrationRun run(variant, mode);
+        const long base = static_cast<long>((request.seed + iteration) % 1000) * 10;
+        {
+          Runtime runtime = Runtime::Builder().worker_threads(2).build();
+          with_mode(mode,
+                    [&](auto tag) { runtime.block_on(run_tasks<decltype(tag)>(&run, base)); });
+        }
+        stats.resumes += run.resumes.load();
+        stats.forced_moves += run.forced_moves.load();
+        stats.resumed_elsewhere += run.resumed_elsewhere.load();
+        stats.nested_scopes += run.nested_scopes.load();
+        for (const std::string& failure : run.failures())
+          outcome.fail(where(iteration, mode, "multi_thread") + failure);
+      });
 }
 
 namespace {
@@ -293,10 +307,14 @@ const Registrar kMigration{[] {
   Entry entry;
   entry.name = "migration";
   entry.description =
-      "A LocalRef made on one worker is used after the task provably moved to the other; task-local values "
-      "follow the task through moves and nested scopes; this_worker::index() and a fresh local_ref() name "
+      "A LocalRef made on one worker is used after the task provably moved to the other; "
+      "task-local values "
+      "follow the task through moves and nested scopes; this_worker::index() and a fresh "
+      "local_ref() name "
       "the thread that runs after every resume.";
-  entry.run = [](const RunRequest& request, Outcome& outcome) { run_migration(request, outcome, {}); };
+  entry.run = [](const RunRequest& request, Outcome& outcome) {
+    run_migration(request, outcome, {});
+  };
   return entry;
 }()};
 

@@ -131,7 +131,8 @@ struct PayloadCells {
 /// The per-thread object of the scenario's Context keys.
 class Payload {
  public:
-  explicit Payload(ModeName mode) : record_(&payload_records().create()), cells_(new PayloadCells()) {
+  explicit Payload(ModeName mode)
+      : record_(&payload_records().create()), cells_(new PayloadCells()) {
     record_->on_worker = this_worker::index().has_value();
     record_->thread_bound = mode == ModeName::barrier;
     record_->os_thread = os_thread_id();
@@ -177,8 +178,9 @@ class Payload {
 
 /// One key per mode (each specialisation is its own Context type, so its own per-thread slot).
 template <class Mode>
-constexpr auto payload_key =
-    asyncl::context<Payload, Mode>("SHUTDOWN_PAYLOAD", [] { return Payload(mode_name_of<Mode>()); });
+constexpr auto payload_key = asyncl::context<Payload, Mode>("SHUTDOWN_PAYLOAD", [] {
+  return Payload(mode_name_of<Mode>());
+});
 
 // ── One episode: a runtime, its holders, its shutdown ──────────────────────────────────────
 
@@ -190,7 +192,8 @@ constexpr auto kPlainLinger = 2ms;
 constexpr auto kLeakyKeepAlive = 1ms;
 
 struct Episode {
-  Episode(const ShutdownAdversary& adversary_in, ModeName mode_in) : adversary(adversary_in), mode(mode_in) {}
+  Episode(const ShutdownAdversary& adversary_in, ModeName mode_in)
+      : adversary(adversary_in), mode(mode_in) {}
 
   const ShutdownAdversary& adversary;
   const ModeName mode;
@@ -234,7 +237,10 @@ class FrameGuard {
   /// such a read before the thread's exit).
   FrameGuard(Episode& episode, const Ref& first, const Ref* second, const Ref& blocking,
              PayloadRecord& blocking_record)
-      : episode_(episode), first_(first), second_(second), blocking_(blocking),
+      : episode_(episode),
+        first_(first),
+        second_(second),
+        blocking_(blocking),
         blocking_record_(blocking_record) {
     first_->record().frame_refs.fetch_add(1, std::memory_order_relaxed);
     if (second_ != nullptr) (*second_)->record().frame_refs.fetch_add(1, std::memory_order_relaxed);
@@ -340,8 +346,12 @@ struct EpisodePlan {
   bool barrier_protected = true;
 
   int holders() const noexcept { return blocking_closures + notify + yield_loops + sleepers; }
-  bool second_reference(int i) const noexcept { return ((second_reference_bits >> (i % 64)) & 1) != 0; }
-  std::string_view flavor() const noexcept { return multi_thread ? "multi_thread" : "current_thread"; }
+  bool second_reference(int i) const noexcept {
+    return ((second_reference_bits >> (i % 64)) & 1) != 0;
+  }
+  std::string_view flavor() const noexcept {
+    return multi_thread ? "multi_thread" : "current_thread";
+  }
 };
 
 EpisodePlan make_plan(SeededRandom& random, bool multi_thread, ModeName mode) {
@@ -367,12 +377,14 @@ template <class Mode>
 Task<void> arm(Episode* episode, EpisodePlan plan, std::vector<HolderKind> others) {
   int index = 0;
   for (int i = 0; i < plan.blocking_closures; ++i) {
-    (void)spawn(holder<Mode>(episode, HolderKind::blocking_closure, plan.second_reference(index++)));
+    (void)spawn(
+        holder<Mode>(episode, HolderKind::blocking_closure, plan.second_reference(index++)));
   }
   while (episode->closures_running.load(std::memory_order_acquire) < plan.blocking_closures) {
     co_await yield_now();
   }
-  for (const HolderKind kind : others) (void)spawn(holder<Mode>(episode, kind, plan.second_reference(index++)));
+  for (const HolderKind kind : others)
+    (void)spawn(holder<Mode>(episode, kind, plan.second_reference(index++)));
   while (episode->armed.load(std::memory_order_acquire) < plan.holders()) co_await yield_now();
   const long target = episode->ticks.load(std::memory_order_relaxed) + plan.extra_ticks;
   while (episode->ticks.load(std::memory_order_relaxed) < target) co_await yield_now();
@@ -411,8 +423,8 @@ Runtime build_runtime(const EpisodePlan& plan) {
 }
 
 template <class Mode>
-EpisodeResult run_episode(const EpisodePlan& plan, SeededRandom& random, const ShutdownAdversary& adversary,
-                          long owner_thread) {
+EpisodeResult run_episode(const EpisodePlan& plan, SeededRandom& random,
+                          const ShutdownAdversary& adversary, long owner_thread) {
   std::vector<HolderKind> others;
   for (int i = 0; i < plan.notify; ++i) others.push_back(HolderKind::notify);
   for (int i = 0; i < plan.yield_loops; ++i) others.push_back(HolderKind::yield_loop);
@@ -439,22 +451,25 @@ EpisodeResult run_episode(const EpisodePlan& plan, SeededRandom& random, const S
   result.children = episode.children_ran.load();
   result.closures = episode.closures_finished.load();
   if (destroyed != built) {
-    result.failures.push_back(std::to_string(built - destroyed) + " of " + std::to_string(built) +
-                              " holder frames were not destroyed when the runtime shut down (step 4)");
+    result.failures.push_back(
+        std::to_string(built - destroyed) + " of " + std::to_string(built) +
+        " holder frames were not destroyed when the runtime shut down (step 4)");
     // Tasks of those frames still wait on the Notify; destroying it would abort. Leak it.
     (void)episode.never.release();
   }
   if (episode.closures_finished.load() != episode.closures_running.load()) {
-    result.failures.push_back(std::to_string(episode.closures_running.load() - episode.closures_finished.load()) +
-                              " blocking closures did not finish before the runtime was gone (step 3)");
+    result.failures.push_back(
+        std::to_string(episode.closures_running.load() - episode.closures_finished.load()) +
+        " blocking closures did not finish before the runtime was gone (step 3)");
   }
   payload_records().for_each_since(first_record, [&](PayloadRecord& record) {
     if (record.os_thread == owner_thread) return;  // the owner's object lives until exit
     const char* thread = record.on_worker ? "a worker" : "a blocking thread";
     if (record.destroyed_early.load()) {
-      result.failures.push_back(std::string("the object of ") + thread +
-                                " was destroyed before every frame referring to it had been destroyed "
-                                "(steps 4-6)");
+      result.failures.push_back(
+          std::string("the object of ") + thread +
+          " was destroyed before every frame referring to it had been destroyed "
+          "(steps 4-6)");
     }
     if (record.destroyed.load()) {
       ++result.payloads_destroyed;
@@ -486,25 +501,28 @@ struct ModeStats {
 
 }  // namespace
 
-void run_shutdown_race(const RunRequest& request, Outcome& outcome, const ShutdownAdversary& adversary) {
+void run_shutdown_race(const RunRequest& request, Outcome& outcome,
+                       const ShutdownAdversary& adversary) {
   const long owner_thread = os_thread_id();
-  run_iterations<ModeStats>(request, outcome, [&](ModeName mode, std::uint64_t iteration, ModeStats& stats) {
-    SeededRandom random(request.seed, iteration * 4 + static_cast<std::uint64_t>(mode));
-    for (const bool multi_thread : {true, false}) {
-      const EpisodePlan plan = make_plan(random, multi_thread, mode);
-      const EpisodeResult result = with_mode(mode, [&](auto tag) {
-        return run_episode<decltype(tag)>(plan, random, adversary, owner_thread);
+  run_iterations<ModeStats>(
+      request, outcome, [&](ModeName mode, std::uint64_t iteration, ModeStats& stats) {
+        SeededRandom random(request.seed, iteration * 4 + static_cast<std::uint64_t>(mode));
+        for (const bool multi_thread : {true, false}) {
+          const EpisodePlan plan = make_plan(random, multi_thread, mode);
+          const EpisodeResult result = with_mode(mode, [&](auto tag) {
+            return run_episode<decltype(tag)>(plan, random, adversary, owner_thread);
+          });
+          ++stats.episodes;
+          stats.frames += result.frames;
+          stats.ticks += result.ticks;
+          stats.children += result.children;
+          stats.closures += result.closures;
+          stats.payloads_destroyed += result.payloads_destroyed;
+          for (const std::string& failure : result.failures)
+            outcome.fail(where(iteration, mode, plan.flavor()) + failure);
+          if (outcome.failed()) break;
+        }
       });
-      ++stats.episodes;
-      stats.frames += result.frames;
-      stats.ticks += result.ticks;
-      stats.children += result.children;
-      stats.closures += result.closures;
-      stats.payloads_destroyed += result.payloads_destroyed;
-      for (const std::string& failure : result.failures) outcome.fail(where(iteration, mode, plan.flavor()) + failure);
-      if (outcome.failed()) break;
-    }
-  });
 }
 
 namespace {
@@ -513,9 +531,12 @@ const Registrar kShutdownRace{[] {
   Entry entry;
   entry.name = "shutdown-race";
   entry.description =
-      "Runtimes (multi-thread and current-thread) destroyed at seeded moments while tasks hold LocalRefs "
-      "into worker, owner and blocking-thread objects: suspended on a Notify, in a yield_now loop, in "
-      "sleep_for, inside with_blocking. The objects own heap memory their destructors write; frames write "
+      "Runtimes (multi-thread and current-thread) destroyed at seeded moments while tasks hold "
+      "LocalRefs "
+      "into worker, owner and blocking-thread objects: suspended on a Notify, in a yield_now loop, "
+      "in "
+      "sleep_for, inside with_blocking. The objects own heap memory their destructors write; "
+      "frames write "
       "through their references when destroyed (step 4).";
   entry.run = [](const RunRequest& request, Outcome& outcome) {
     run_shutdown_race(request, outcome, kShutdownPlainAdversary);

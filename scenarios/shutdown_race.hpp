@@ -26,6 +26,7 @@ struct ShutdownAdversary {
 /// What the scenario itself runs with: short bounds, the same code paths.
 inline constexpr ShutdownAdversary kShutdownPlainAdversary{};
 
-void run_shutdown_race(const RunRequest& request, Outcome& outcome, const ShutdownAdversary& adversary);
+void run_shutdown_race(const RunRequest& request, Outcome& outcome,
+                       const ShutdownAdversary& adversary);
 
 }  // namespace asyncl::scenarios

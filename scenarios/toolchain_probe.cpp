@@ -79,13 +79,15 @@ struct RawRecorder {
   RawRecorder& operator=(const RawRecorder&) = delete;
 };
 
-constexpr auto RAW_RECORDER =
-    asyncl::context<RawRecorder, asyncl::mode::leaky>("PROBE_RAW_RECORDER", [] { return RawRecorder(); });
+constexpr auto RAW_RECORDER = asyncl::context<RawRecorder, asyncl::mode::leaky>(
+    "PROBE_RAW_RECORDER", [] { return RawRecorder(); });
 
 [[gnu::noinline]] void record_raw_address() { (void)RAW_RECORDER.local_ref(); }
 
 struct ProbeObject {
-  explicit ProbeObject(ModeName mode) : os_thread(os_thread_id()) { library_objects(mode).record(os_thread, this); }
+  explicit ProbeObject(ModeName mode) : os_thread(os_thread_id()) {
+    library_objects(mode).record(os_thread, this);
+  }
   ProbeObject(const ProbeObject&) = delete;
   ProbeObject& operator=(const ProbeObject&) = delete;
   const long os_thread;
@@ -151,7 +153,8 @@ Task<void> probe(ProbeCounts* counts, ModeName mode) {
   const long creator = os_thread_id();
   if (!co_await move_to_another_worker()) ++counts->failed_moves;
   counts->raw_held.add(held == raw_addresses().lookup(creator));
-  counts->library_held.add(&*ref == library_objects(mode).lookup(creator) && ref->os_thread == creator);
+  counts->library_held.add(&*ref == library_objects(mode).lookup(creator) &&
+                           ref->os_thread == creator);
 
   // Evaluated afresh after each migrating co_await of a loop.
   for (int i = 0; i < kLoopMoves; ++i) {
@@ -160,7 +163,8 @@ Task<void> probe(ProbeCounts* counts, ModeName mode) {
     int* const fresh = &t_raw;
     counts->raw_fresh.add(fresh == raw_addresses().lookup(here));
     const ProbeObject* const object = &*key.local_ref();
-    counts->library_fresh.add(object == library_objects(mode).lookup(here) && object->os_thread == here);
+    counts->library_fresh.add(object == library_objects(mode).lookup(here) &&
+                              object->os_thread == here);
   }
 }
 
@@ -176,9 +180,11 @@ void run_toolchain_probe(const RunRequest& request, Outcome& outcome) {
     }
     if (!counts.library_held.all() || !counts.library_fresh.all()) {
       library_survives = false;
-      outcome.fail(std::string(to_string(mode)) + " mode: the library's accessor denoted another thread's object (held " +
-                   std::to_string(counts.library_held.passed) + "/" + std::to_string(counts.library_held.total) +
-                   ", fresh " + std::to_string(counts.library_fresh.passed) + "/" +
+      outcome.fail(std::string(to_string(mode)) +
+                   " mode: the library's accessor denoted another thread's object (held " +
+                   std::to_string(counts.library_held.passed) + "/" +
+                   std::to_string(counts.library_held.total) + ", fresh " +
+                   std::to_string(counts.library_fresh.passed) + "/" +
                    std::to_string(counts.library_fresh.total) + ")");
     }
     if (counts.failed_moves != 0) {
@@ -203,9 +209,10 @@ void run_toolchain_probe(const RunRequest& request, Outcome& outcome) {
   outcome.detail().set("raw_held", raw_counts.raw_held.json());
   outcome.detail().set("raw_fresh", raw_counts.raw_fresh.json());
   if (!raw_survives) {
-    outcome.detail().set("finding",
-                         "a raw thread_local address did not survive a migrating co_await with this compiler "
-                         "and flags (a toolchain finding, not a failure of the suite)");
+    outcome.detail().set(
+        "finding",
+        "a raw thread_local address did not survive a migrating co_await with this compiler "
+        "and flags (a toolchain finding, not a failure of the suite)");
   }
 }
 
@@ -213,8 +220,10 @@ const Registrar kToolchainProbe{[] {
   Entry entry;
   entry.name = "toolchain-probe";
   entry.description =
-      "A raw thread_local address held across (and evaluated in a loop around) a co_await that resumes on "
-      "another worker, beside the library's LocalRef and local_ref(); reports raw_tls_survives (a toolchain "
+      "A raw thread_local address held across (and evaluated in a loop around) a co_await that "
+      "resumes on "
+      "another worker, beside the library's LocalRef and local_ref(); reports raw_tls_survives (a "
+      "toolchain "
       "finding) and library_accessor_survives (the verdict).";
   entry.run = run_toolchain_probe;
   return entry;

@@ -30,7 +30,8 @@ class MultiThreadScheduler final : public SchedulerBase {
     try {
       start_common_threads();
       for (std::size_t i = 0; i < config.workers; ++i) {
-        workers_.push_back(start_pool_thread(*this, ThreadRole::worker, i, [this, i] { worker_main(i); }));
+        workers_.push_back(
+            start_pool_thread(*this, ThreadRole::worker, i, [this, i] { worker_main(i); }));
       }
     } catch (...) {
       shutdown();  // no task exists yet: the threads that started meet at the barrier and return

@@ -25,14 +25,17 @@ std::uint64_t next(std::uint64_t& state) noexcept {
 }
 }  // namespace
 
-void set_perturbation(std::uint64_t seed) noexcept { g_seed.store(seed, std::memory_order_relaxed); }
+void set_perturbation(std::uint64_t seed) noexcept {
+  g_seed.store(seed, std::memory_order_relaxed);
+}
 
 void perturb(PerturbPoint point) noexcept {
   const std::uint64_t seed = g_seed.load(std::memory_order_relaxed);
   if (seed == 0) return;
   Stream& stream = t_stream;
   if (!stream.seeded) {
-    stream.state = seed ^ ((g_threads.fetch_add(1, std::memory_order_relaxed) + 1) * 0xd1b54a32d192ed03ULL);
+    stream.state =
+        seed ^ ((g_threads.fetch_add(1, std::memory_order_relaxed) + 1) * 0xd1b54a32d192ed03ULL);
     stream.seeded = true;
   }
   const std::uint64_t roll = next(stream.state) ^ (static_cast<std::uint64_t>(point) << 56);

@@ -155,9 +155,10 @@ Runtime::~Runtime() {
   // The protocol waits for every task and closure of this runtime; run on one of its own
   // threads, it would wait for itself forever.
   if (detail::this_thread_context().runtime == core_.get()) {
-    detail::fatal("asyncl: a Runtime was destroyed on one of its own threads (inside one of its "
-                  "tasks or blocking closures); shutdown would wait for that thread forever. "
-                  "Destroy it from the thread that owns it, outside block_on");
+    detail::fatal(
+        "asyncl: a Runtime was destroyed on one of its own threads (inside one of its "
+        "tasks or blocking closures); shutdown would wait for that thread forever. "
+        "Destroy it from the thread that owns it, outside block_on");
   }
   // Before step 1: a spawn through a Handle from now on is rejected without reaching the
   // runtime, and the ones in flight have returned before the shutdown protocol begins.
@@ -172,8 +173,9 @@ Runtime::Handle Runtime::Handle::current() {
 }
 
 Runtime::Flavor Runtime::flavor() const noexcept {
-  return static_cast<const detail::SchedulerBase&>(*core_).is_current_thread() ? Flavor::current_thread
-                                                                                : Flavor::multi_thread;
+  return static_cast<const detail::SchedulerBase&>(*core_).is_current_thread()
+             ? Flavor::current_thread
+             : Flavor::multi_thread;
 }
 
 std::size_t Runtime::worker_count() const noexcept {
@@ -249,8 +251,8 @@ void Notify::unlink_locked(WaitAwaiter& waiter) noexcept {
 bool Notify::notify_locked(WaitAwaiter& waiter) {
   unsigned char expected = WaitAwaiter::waiting;
   // acq_rel: pairs with the destructor's exchange; whoever moves it out of `waiting` owns it.
-  if (!waiter.state_.compare_exchange_strong(expected, WaitAwaiter::notifying, std::memory_order_acq_rel,
-                                             std::memory_order_acquire)) {
+  if (!waiter.state_.compare_exchange_strong(
+          expected, WaitAwaiter::notifying, std::memory_order_acq_rel, std::memory_order_acquire)) {
     return false;  // leaving: its destructor is waiting for mutex_ to unlink it
   }
   unlink_locked(waiter);
@@ -285,8 +287,8 @@ void Notify::notify_all() {
 Notify::WaitAwaiter::~WaitAwaiter() {
   unsigned char state = state_.load(std::memory_order_acquire);
   if (state == idle) return;
-  if (state == waiting &&
-      state_.compare_exchange_strong(state, leaving, std::memory_order_acq_rel, std::memory_order_acquire)) {
+  if (state == waiting && state_.compare_exchange_strong(state, leaving, std::memory_order_acq_rel,
+                                                         std::memory_order_acquire)) {
     // Still linked, so the Notify is alive (it must outlive its waiters): unlink under its mutex.
     detail::LockGuard lock(notify_.mutex_);
     notify_.unlink_locked(*this);

@@ -67,7 +67,9 @@ std::thread start_pool_thread(SchedulerBase& runtime, ThreadRole role, std::size
 
 BlockingPool::BlockingPool(SchedulerBase& runtime, std::size_t max_threads,
                            std::chrono::milliseconds keep_alive)
-    : runtime_(runtime), max_threads_(std::max<std::size_t>(1, max_threads)), keep_alive_(keep_alive) {}
+    : runtime_(runtime),
+      max_threads_(std::max<std::size_t>(1, max_threads)),
+      keep_alive_(keep_alive) {}
 
 bool BlockingPool::submit(BlockingJob* job) {
   if (TaskHeader* task = this_thread_context().current_task) {
@@ -90,7 +92,8 @@ bool BlockingPool::submit(BlockingJob* job) {
       if (queued_ > idle_ && live_ < max_threads_) {
         reap_exited_locked();
         try {
-          threads_.push_back(start_pool_thread(runtime_, ThreadRole::blocking, 0, [this] { thread_main(); }));
+          threads_.push_back(
+              start_pool_thread(runtime_, ThreadRole::blocking, 0, [this] { thread_main(); }));
           ++live_;
         } catch (const std::system_error&) {
           // No thread started. With none alive, nothing would ever run the queued jobs (only
@@ -255,7 +258,8 @@ void TimerDriver::thread_main() {
       continue;
     }
     // Woken under the mutex: an awaiter being destroyed unlinks itself under it first.
-    while (first != entries_.end() && (first->first <= now || mutated(Mutation::timer_fires_early))) {
+    while (first != entries_.end() &&
+           (first->first <= now || mutated(Mutation::timer_fires_early))) {
       TimerEntry* entry = first->second;
       entry->linked = false;
       first = entries_.erase(first);
@@ -350,8 +354,9 @@ void SchedulerBase::arrive_at_barrier() {
 void SchedulerBase::shutdown() {
 #if defined(ASYNCL_CHECKED)
   if (is_current_thread() && std::this_thread::get_id() != owner_) {
-    fatal("asyncl: a current-thread runtime was destroyed on a thread other than the one that "
-          "built it; its tasks' thread-local objects live on that thread");
+    fatal(
+        "asyncl: a current-thread runtime was destroyed on a thread other than the one that "
+        "built it; its tasks' thread-local objects live on that thread");
   }
 #endif
   // A static (or thread_local) current-thread runtime destroyed at exit: its owner thread's

@@ -30,7 +30,8 @@ std::thread start_pool_thread(SchedulerBase& runtime, ThreadRole role, std::size
 
 class BlockingPool {
  public:
-  BlockingPool(SchedulerBase& runtime, std::size_t max_threads, std::chrono::milliseconds keep_alive);
+  BlockingPool(SchedulerBase& runtime, std::size_t max_threads,
+               std::chrono::milliseconds keep_alive);
   bool submit(BlockingJob* job);
   /// Shutdown step 1: refuses new jobs; returns the threads that will reach the barrier.
   std::size_t close();

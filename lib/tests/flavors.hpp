@@ -17,7 +17,9 @@
 
 namespace asyncl::testing {
 
-inline Runtime multi(std::size_t workers = 2) { return Runtime::Builder().worker_threads(workers).build(); }
+inline Runtime multi(std::size_t workers = 2) {
+  return Runtime::Builder().worker_threads(workers).build();
+}
 inline Runtime single() { return Runtime::Builder().current_thread().build(); }
 
 class FlavorTest : public ::testing::TestWithParam<Runtime::Flavor> {
@@ -40,8 +42,8 @@ inline std::chrono::microseconds process_cpu_time() {
 
 }  // namespace asyncl::testing
 
-#define ASYNCL_TEST_BOTH_FLAVORS(prefix, fixture)                                                   \
-  INSTANTIATE_TEST_SUITE_P(prefix, fixture,                                                        \
-                           ::testing::Values(::asyncl::Runtime::Flavor::multi_thread,              \
-                                             ::asyncl::Runtime::Flavor::current_thread),           \
+#define ASYNCL_TEST_BOTH_FLAVORS(prefix, fixture)                                        \
+  INSTANTIATE_TEST_SUITE_P(prefix, fixture,                                              \
+                           ::testing::Values(::asyncl::Runtime::Flavor::multi_thread,    \
+                                             ::asyncl::Runtime::Flavor::current_thread), \
                            ::asyncl::testing::flavor_name)

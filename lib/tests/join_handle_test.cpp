@@ -34,7 +34,8 @@ Task<int> value(int v) { co_return v; }
 // Before the fix: the second take() moved from an already moved-from value and returned it.
 TEST(JoinHandle, TheOutcomeIsTakenOnce) {
   Runtime rt = Runtime::Builder().worker_threads(1).build();
-  JoinHandle<std::string> h = rt.spawn([]() -> Task<std::string> { co_return std::string(100, 'x'); }());
+  JoinHandle<std::string> h =
+      rt.spawn([]() -> Task<std::string> { co_return std::string(100, 'x'); }());
   EXPECT_EQ(h.wait(), std::string(100, 'x'));
   EXPECT_TRUE(h.is_finished());
   expect_logic_error([&] { (void)h.wait(); }, "already taken");
@@ -61,7 +62,8 @@ TEST(JoinHandle, ASecondConcurrentAwaiterIsALogicError) {
       co_await release.wait();
       co_return 5;
     }());
-    JoinHandle<int> first = asyncl::spawn([](JoinHandle<int>& h) -> Task<int> { co_return co_await h; }(h));
+    JoinHandle<int> first =
+        asyncl::spawn([](JoinHandle<int>& h) -> Task<int> { co_return co_await h; }(h));
     co_await asyncl::yield_now();  // h waits on `release`, first waits on h
     JoinHandle<std::string> second = asyncl::spawn([](JoinHandle<int>& h) -> Task<std::string> {
       try {
@@ -84,8 +86,9 @@ ASYNCL_TEST_BOTH_FLAVORS(JoinHandle, WaitInsideARuntime);
 // Before the fix: on a current-thread runtime the owner blocked in wait() while the task it
 // waited for sat in its own queue: a hang.
 TEST_P(WaitInsideARuntime, BlockingWaitInsideATaskIsALogicError) {
-  Runtime rt = GetParam() == Runtime::Flavor::multi_thread ? Runtime::Builder().worker_threads(1).build()
-                                                          : Runtime::Builder().current_thread().build();
+  Runtime rt = GetParam() == Runtime::Flavor::multi_thread
+                   ? Runtime::Builder().worker_threads(1).build()
+                   : Runtime::Builder().current_thread().build();
   rt.block_on([]() -> Task<void> {
     JoinHandle<int> pending = asyncl::spawn(value(1));
     expect_logic_error([&] { (void)pending.wait(); }, "inside a task");

@@ -46,9 +46,11 @@ struct DestructionCounter {
 struct CountsDestruction {
   DestructionCounter* counter;
   explicit CountsDestruction(DestructionCounter* c) : counter(c) {}
-  CountsDestruction(CountsDestruction&& other) noexcept : counter(std::exchange(other.counter, nullptr)) {}
+  CountsDestruction(CountsDestruction&& other) noexcept
+      : counter(std::exchange(other.counter, nullptr)) {}
   ~CountsDestruction() {
-    if (counter != nullptr && counter->count.fetch_add(1) + 1 == counter->expected) counter->all_gone.notify_one();
+    if (counter != nullptr && counter->count.fetch_add(1) + 1 == counter->expected)
+      counter->all_gone.notify_one();
   }
 };
 
@@ -116,7 +118,8 @@ TEST_P(JoinSetFlavors, EveryOutcomeComesThroughItsHandle) {
     set.spawn_blocking([] { return 20; });
     set.spawn_blocking([]() -> int { throw std::invalid_argument("closure failed"); });
     co_await tag.scope(30, [](JoinSet<int>& set) -> Task<void> {
-      set.spawn([]() -> Task<int> { co_return tag.try_get().value_or(-1); }(), asyncl::inherit_task_locals);
+      set.spawn([]() -> Task<int> { co_return tag.try_get().value_or(-1); }(),
+                asyncl::inherit_task_locals);
       set.spawn([]() -> Task<int> { co_return tag.try_get().value_or(-1); }());
       co_return;
     }(set));
@@ -261,13 +264,14 @@ TEST_P(JoinSetFlavors, AbortingTheTaskWaitingInJoinNext) {
     DestructionCounter counter;
     counter.expected = 1;
     std::atomic<bool> waiting{false};
-    JoinHandle<void> owner = asyncl::spawn([](DestructionCounter& counter, std::atomic<bool>& waiting) -> Task<void> {
-      JoinSet<int> set;
-      set.spawn(wait_forever(CountsDestruction(&counter), never));
-      waiting = true;
-      (void)co_await set.join_next();
-      ADD_FAILURE() << "join_next returned though no member finished";
-    }(counter, waiting));
+    JoinHandle<void> owner =
+        asyncl::spawn([](DestructionCounter& counter, std::atomic<bool>& waiting) -> Task<void> {
+          JoinSet<int> set;
+          set.spawn(wait_forever(CountsDestruction(&counter), never));
+          waiting = true;
+          (void)co_await set.join_next();
+          ADD_FAILURE() << "join_next returned though no member finished";
+        }(counter, waiting));
     while (!waiting.load()) co_await asyncl::yield_now();
     owner.abort();
     EXPECT_THROW(co_await owner, asyncl::TaskCancelled);
@@ -331,9 +335,10 @@ TEST_P(JoinSetFlavors, AWaitingJoinNextDoesNotPoll) {
   const auto wall = std::chrono::steady_clock::now() - wall_before;
   EXPECT_EQ(v, 3);
   EXPECT_GE(wall, 300ms);
-  EXPECT_LT(cpu_used * 5, wall) << "join_next used "
-                                << std::chrono::duration_cast<std::chrono::milliseconds>(cpu_used).count()
-                                << " ms of CPU while waiting 300 ms";
+  EXPECT_LT(cpu_used * 5, wall)
+      << "join_next used "
+      << std::chrono::duration_cast<std::chrono::milliseconds>(cpu_used).count()
+      << " ms of CPU while waiting 300 ms";
 }
 
 }  // namespace

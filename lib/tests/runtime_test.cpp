@@ -55,7 +55,8 @@ TEST_P(Flavors, TasksSpawnTasks) {
     JoinHandle<int> a = asyncl::spawn(fan_out(10));
     JoinHandle<int> b = asyncl::spawn(fan_out(20));
     co_return co_await std::move(a) + co_await std::move(b);
-  }()), 45 + 190);
+  }()),
+            45 + 190);
 }
 
 TEST_P(Flavors, HundredThousandSpawnAndJoin) {
@@ -64,7 +65,8 @@ TEST_P(Flavors, HundredThousandSpawnAndJoin) {
     constexpr int kTasks = 100'000;
     std::vector<JoinHandle<int>> handles;
     handles.reserve(kTasks);
-    for (int i = 0; i < kTasks; ++i) handles.push_back(asyncl::spawn([](int v) -> Task<int> { co_return v; }(i)));
+    for (int i = 0; i < kTasks; ++i)
+      handles.push_back(asyncl::spawn([](int v) -> Task<int> { co_return v; }(i)));
     long long s = 0;
     for (auto& h : handles) s += co_await std::move(h);
     co_return s;
@@ -338,7 +340,8 @@ TEST_P(Flavors, ShutdownLetsRunningBlockingClosuresFinishAndDropsQueuedOnes) {
       first_finished = true;
     });
     started.wait();
-    for (int i = 0; i < 4; ++i) queued.push_back(rt.spawn_blocking([&] { queued_ran.fetch_add(1); }));
+    for (int i = 0; i < 4; ++i)
+      queued.push_back(rt.spawn_blocking([&] { queued_ran.fetch_add(1); }));
   }
   EXPECT_TRUE(first_finished.load());
   EXPECT_NO_THROW(first.wait());
@@ -432,9 +435,8 @@ TEST(RuntimeMultiThread, OutcomeIsPublishedAfterTheTasksFrameIsDestroyed) {
   Runtime rt = multi(2);
   for (int round = 0; round < 20; ++round) {
     auto counted = std::make_shared<int>(0);
-    JoinHandle<void> h = rt.spawn([](SlowParameter) -> Task<void> {
-      co_await asyncl::yield_now();
-    }(SlowParameter{counted}));
+    JoinHandle<void> h = rt.spawn(
+        [](SlowParameter) -> Task<void> { co_await asyncl::yield_now(); }(SlowParameter{counted}));
     h.wait();
     ASSERT_EQ(counted.use_count(), 1) << "round " << round;
   }
@@ -453,7 +455,8 @@ TEST(RuntimeMultiThread, AbortedBeforeStartOutcomeIsPublishedAfterTheFrameIsDest
       co_return;
     }(release));
     auto counted = std::make_shared<int>(0);
-    JoinHandle<void> child = rt.spawn([](SlowParameter) -> Task<void> { co_return; }(SlowParameter{counted}));
+    JoinHandle<void> child =
+        rt.spawn([](SlowParameter) -> Task<void> { co_return; }(SlowParameter{counted}));
     child.abort();
     release = true;
     EXPECT_THROW(child.wait(), asyncl::TaskCancelled);
@@ -486,10 +489,11 @@ TEST_P(Flavors, SpawnDuringShutdownIsRejected) {
       }
     };
     rt.block_on([](std::atomic<int>* rejected, std::atomic<int>* child_ran) -> Task<void> {
-      (void)asyncl::spawn([](std::atomic<int>* rejected, std::atomic<int>* child_ran) -> Task<void> {
-        SpawnsOnDestruction s{rejected, child_ran};
-        co_await never.wait();
-      }(rejected, child_ran));
+      (void)asyncl::spawn(
+          [](std::atomic<int>* rejected, std::atomic<int>* child_ran) -> Task<void> {
+            SpawnsOnDestruction s{rejected, child_ran};
+            co_await never.wait();
+          }(rejected, child_ran));
       co_await asyncl::yield_now();
     }(&rejected, &child_ran));
   }
@@ -513,7 +517,8 @@ TEST_P(Flavors, WakeRacingShutdownNeverResumesOrLeaksADestroyedFrame) {
       Runtime rt = make();
       rt.block_on([](asyncl::Notify& n, std::atomic<bool>& waiting, std::atomic<int>& finished,
                      std::atomic<int>& destroyed) -> Task<void> {
-        (void)asyncl::spawn([](asyncl::Notify& n, std::atomic<bool>& waiting, std::atomic<int>& finished,
+        (void)asyncl::spawn([](asyncl::Notify& n, std::atomic<bool>& waiting,
+                               std::atomic<int>& finished,
                                std::atomic<int>& destroyed) -> Task<void> {
           Count c{&destroyed};
           waiting = true;
@@ -546,9 +551,10 @@ TEST(RuntimeIdle, IdleRuntimeDoesNotSpin) {
   const auto cpu_used = cpu() - cpu_before;
   const auto wall = std::chrono::steady_clock::now() - wall_before;
   // A spinning worker would use about 100% of the window; parked workers use almost nothing.
-  EXPECT_LT(cpu_used * 20, wall) << "idle runtime used "
-                                 << std::chrono::duration_cast<std::chrono::milliseconds>(cpu_used).count()
-                                 << " ms of CPU in 500 ms";
+  EXPECT_LT(cpu_used * 20, wall)
+      << "idle runtime used "
+      << std::chrono::duration_cast<std::chrono::milliseconds>(cpu_used).count()
+      << " ms of CPU in 500 ms";
 }
 
 // ── Runtime::Handle ───────────────────────────────────────────────────────────────────────────
@@ -594,25 +600,26 @@ TEST_P(Flavors, HandleSpawnsFromAForeignThread) {
   foreign.join();
   EXPECT_EQ(rt.block_on([](JoinHandle<int>& a, JoinHandle<int>& b) -> Task<int> {
     co_return co_await a + co_await b;
-  }(*task, *closure)), 42);
+  }(*task, *closure)),
+            42);
 }
 
 TEST_P(Flavors, HandleCopiesAndMovesAllSpawnOnTheSameRuntime) {
   Runtime rt = make();
   Runtime::Handle a = rt.handle();
-  Runtime::Handle b = a;                 // copy
-  Runtime::Handle c = std::move(a);      // a move copies: `a` still works
+  Runtime::Handle b = a;             // copy
+  Runtime::Handle c = std::move(a);  // a move copies: `a` still works
   Runtime other = single();
   Runtime::Handle d = other.handle();
-  d = c;                                 // copy assignment rebinds to rt
-  const int sum = rt.block_on([](Runtime::Handle a, Runtime::Handle b, Runtime::Handle c,
-                                 Runtime::Handle d) -> Task<int> {
-    JoinHandle<int> ha = a.spawn(leaf(1));
-    JoinHandle<int> hb = b.spawn(leaf(2));
-    JoinHandle<int> hc = c.spawn(leaf(3));
-    JoinHandle<int> hd = d.spawn(leaf(4));
-    co_return co_await ha + co_await hb + co_await hc + co_await hd;
-  }(a, b, c, d));
+  d = c;  // copy assignment rebinds to rt
+  const int sum = rt.block_on(
+      [](Runtime::Handle a, Runtime::Handle b, Runtime::Handle c, Runtime::Handle d) -> Task<int> {
+        JoinHandle<int> ha = a.spawn(leaf(1));
+        JoinHandle<int> hb = b.spawn(leaf(2));
+        JoinHandle<int> hc = c.spawn(leaf(3));
+        JoinHandle<int> hd = d.spawn(leaf(4));
+        co_return co_await ha + co_await hb + co_await hc + co_await hd;
+      }(a, b, c, d));
   // `other` never ran anything: it would hang here if d's spawn had gone to it (current-thread
   // runtimes run tasks only inside block_on, and rt's block_on joined all four).
   EXPECT_EQ(sum, 10);
@@ -624,7 +631,8 @@ TEST_P(Flavors, HandleCurrentIsTheRuntimeOfTheCallingThread) {
   const int v = rt.block_on([]() -> Task<int> {
     Runtime::Handle inside = Runtime::Handle::current();
     // From a blocking closure too: it belongs to the same runtime.
-    Runtime::Handle from_pool = co_await asyncl::spawn_blocking([] { return Runtime::Handle::current(); });
+    Runtime::Handle from_pool =
+        co_await asyncl::spawn_blocking([] { return Runtime::Handle::current(); });
     co_return co_await inside.spawn(leaf(5)) + co_await from_pool.spawn(leaf(6));
   }());
   EXPECT_EQ(v, 11);
@@ -635,8 +643,8 @@ TEST_P(Flavors, HandleSpawnWithInheritTaskLocalsCopiesTheValues) {
   Runtime rt = make();
   const Runtime::Handle handle = rt.handle();
   const int v = rt.block_on(tag.scope(7, [](Runtime::Handle h) -> Task<int> {
-    JoinHandle<int> inherits = h.spawn([]() -> Task<int> { co_return tag.try_get().value_or(-1); }(),
-                                       asyncl::inherit_task_locals);
+    JoinHandle<int> inherits = h.spawn(
+        []() -> Task<int> { co_return tag.try_get().value_or(-1); }(), asyncl::inherit_task_locals);
     JoinHandle<int> plain = h.spawn([]() -> Task<int> { co_return tag.try_get().value_or(-1); }());
     co_return 10 * co_await inherits + co_await plain;
   }(handle)));
@@ -651,7 +659,10 @@ TEST_P(Flavors, HandleThatOutlivesItsRuntimeRejectsEverySpawn) {
     Runtime rt = make();
     handle.emplace(rt.handle());
     // Driven by block_on: a current-thread runtime runs tasks only there.
-    EXPECT_EQ(rt.block_on([](JoinHandle<int> h) -> Task<int> { co_return co_await h; }(handle->spawn(leaf(1)))), 1);
+    EXPECT_EQ(rt.block_on([](JoinHandle<int> h) -> Task<int> {
+      co_return co_await h;
+    }(handle->spawn(leaf(1)))),
+              1);
   }
   std::atomic<int> destroyed{0};
   std::atomic<int> ran{0};
@@ -659,7 +670,8 @@ TEST_P(Flavors, HandleThatOutlivesItsRuntimeRejectsEverySpawn) {
   EXPECT_TRUE(task.is_finished());  // at once: nothing would ever finish it later
   EXPECT_EQ(destroyed.load(), 1);   // the unstarted frame (its parameter) is gone already
   EXPECT_NE(cancellation_of(task).find("spawn rejected"), std::string::npos);
-  JoinHandle<int> inherited = handle->spawn(counted_value(Counted(&destroyed), &ran, 2), asyncl::inherit_task_locals);
+  JoinHandle<int> inherited =
+      handle->spawn(counted_value(Counted(&destroyed), &ran, 2), asyncl::inherit_task_locals);
   EXPECT_NE(cancellation_of(inherited).find("spawn rejected"), std::string::npos);
   bool called = false;
   JoinHandle<void> closure = handle->spawn_blocking([&called] { called = true; });
@@ -714,7 +726,8 @@ TEST_P(Flavors, HandleSpawnsRacingRuntimeDestructionAreRunOrRejected) {
       (void)h.wait();
       return completed;
     } catch (const asyncl::TaskCancelled& e) {
-      return std::string(e.what()).find("spawn rejected") != std::string::npos ? rejected : cancelled;
+      return std::string(e.what()).find("spawn rejected") != std::string::npos ? rejected
+                                                                               : cancelled;
     }
   };
   for (int round = 0; round < 200; ++round) {
@@ -800,7 +813,8 @@ struct CountedValue {
 const asyncl::TaskLocal<CountedValue> g_counted;
 #define ASYNCL_SKIP_WITHOUT_FAULT_INJECTION() (void)0
 #else
-#define ASYNCL_SKIP_WITHOUT_FAULT_INJECTION() GTEST_SKIP() << "fault injection needs ASYNCL_VERIFICATION"
+#define ASYNCL_SKIP_WITHOUT_FAULT_INJECTION() \
+  GTEST_SKIP() << "fault injection needs ASYNCL_VERIFICATION"
 #endif
 
 TEST(RuntimeFaults, BuildThatCannotStartAThreadThrowsAndLeavesNoThread) {
@@ -857,8 +871,9 @@ TEST(RuntimeFaults, SpawnWhoseFrameAllocationFailsThrowsAndLeaksNothing) {
   rt.block_on(g_counted.scope(CountedValue{}, []() -> Task<void> {
     const int live = CountedValue::live.load();
     inject_faults(Fault::frame_allocation, 1);
-    EXPECT_THROW((void)asyncl::spawn([]() -> Task<void> { co_return; }(), asyncl::inherit_task_locals),
-                 std::bad_alloc);
+    EXPECT_THROW(
+        (void)asyncl::spawn([]() -> Task<void> { co_return; }(), asyncl::inherit_task_locals),
+        std::bad_alloc);
     EXPECT_EQ(CountedValue::live.load(), live);
     inject_faults(Fault::frame_allocation, 1);
     EXPECT_THROW((void)asyncl::spawn([]() -> Task<void> { co_return; }()), std::bad_alloc);

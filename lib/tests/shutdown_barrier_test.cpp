@@ -46,7 +46,8 @@ INSTANTIATE_TEST_SUITE_P(Counts, ShutdownBarrierCount, testing::Values(2u, 3u, 8
 #if defined(ASYNCL_CHECKED)
 TEST(ShutdownBarrierDeathTest, CheckedBuildsCountArrivals) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  EXPECT_DEATH(ShutdownBarrier barrier(0), "precondition failed: ShutdownBarrier: built for no thread");
+  EXPECT_DEATH(ShutdownBarrier barrier(0),
+               "precondition failed: ShutdownBarrier: built for no thread");
   EXPECT_DEATH(
       {
         ShutdownBarrier barrier(1);

@@ -5,12 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <memory>
 #include <vector>
-#include <atomic>
 
 #include "asyncl/runtime.hpp"
 
@@ -40,7 +40,8 @@ TEST_P(SleepEdges, ZeroAndNegativeDurationsCompleteAtOnce) {
     co_await asyncl::sleep_until(Clock::now() - 1s);
     co_await asyncl::sleep_until(Clock::time_point::min());
     co_return 7;
-  }()), 7);
+  }()),
+            7);
 }
 
 TEST_P(SleepEdges, OneNanosecondSleepsAndReturns) {
@@ -60,11 +61,17 @@ TEST_P(SleepEdges, HugeDurationsSleepUntilAborted) {
   Runtime rt = make();
   rt.block_on([]() -> Task<void> {
     std::vector<JoinHandle<void>> sleepers;
-    sleepers.push_back(asyncl::spawn([]() -> Task<void> { co_await asyncl::sleep_for(std::chrono::nanoseconds::max()); }()));
-    sleepers.push_back(asyncl::spawn([]() -> Task<void> { co_await asyncl::sleep_for(std::chrono::seconds::max()); }()));
-    sleepers.push_back(asyncl::spawn([]() -> Task<void> { co_await asyncl::sleep_for(std::chrono::hours(24 * 365 * 300)); }()));
-    sleepers.push_back(asyncl::spawn([]() -> Task<void> { co_await asyncl::sleep_for(std::chrono::duration<double>(INFINITY)); }()));
-    sleepers.push_back(asyncl::spawn([]() -> Task<void> { co_await asyncl::sleep_until(Clock::time_point::max()); }()));
+    sleepers.push_back(asyncl::spawn(
+        []() -> Task<void> { co_await asyncl::sleep_for(std::chrono::nanoseconds::max()); }()));
+    sleepers.push_back(asyncl::spawn(
+        []() -> Task<void> { co_await asyncl::sleep_for(std::chrono::seconds::max()); }()));
+    sleepers.push_back(asyncl::spawn(
+        []() -> Task<void> { co_await asyncl::sleep_for(std::chrono::hours(24 * 365 * 300)); }()));
+    sleepers.push_back(asyncl::spawn([]() -> Task<void> {
+      co_await asyncl::sleep_for(std::chrono::duration<double>(INFINITY));
+    }()));
+    sleepers.push_back(asyncl::spawn(
+        []() -> Task<void> { co_await asyncl::sleep_until(Clock::time_point::max()); }()));
     // A real 20 ms sleep of the runtime: each sleeper must still be asleep after it.
     co_await asyncl::sleep_for(20ms);
     for (auto& s : sleepers) EXPECT_FALSE(s.is_finished());
@@ -76,14 +83,17 @@ TEST_P(SleepEdges, HugeDurationsSleepUntilAborted) {
 }
 
 TEST(SleepDeadline, SaturatesInsteadOfOverflowing) {
-  EXPECT_EQ(asyncl::sleep_for(std::chrono::nanoseconds::max()).deadline(), Clock::time_point::max());
+  EXPECT_EQ(asyncl::sleep_for(std::chrono::nanoseconds::max()).deadline(),
+            Clock::time_point::max());
   EXPECT_EQ(asyncl::sleep_for(std::chrono::seconds::max()).deadline(), Clock::time_point::max());
-  EXPECT_EQ(asyncl::sleep_for(std::chrono::duration<double>(INFINITY)).deadline(), Clock::time_point::max());
+  EXPECT_EQ(asyncl::sleep_for(std::chrono::duration<double>(INFINITY)).deadline(),
+            Clock::time_point::max());
   EXPECT_EQ(asyncl::sleep_for(std::chrono::hours::max()).deadline(), Clock::time_point::max());
   // The most negative durations are in the past, without overflowing; NaN is no time at all.
-  for (const auto deadline : {asyncl::sleep_for(std::chrono::hours::min()).deadline(),
-                              asyncl::sleep_for(std::chrono::duration<double>(-INFINITY)).deadline(),
-                              asyncl::sleep_for(std::chrono::duration<double>(NAN)).deadline()}) {
+  for (const auto deadline :
+       {asyncl::sleep_for(std::chrono::hours::min()).deadline(),
+        asyncl::sleep_for(std::chrono::duration<double>(-INFINITY)).deadline(),
+        asyncl::sleep_for(std::chrono::duration<double>(NAN)).deadline()}) {
     EXPECT_LE(deadline, Clock::now());
   }
   const auto before = Clock::now();
@@ -122,7 +132,8 @@ TEST(Notify, MayBeDestroyedRightAfterNotifyOneWokeItsOnlyWaiter) {
     notify->notify_one();
     notify.reset();  // nobody waits any more: allowed
     co_return co_await std::move(waiter);
-  }()), 1);
+  }()),
+            1);
 }
 
 TEST(Notify, MayBeDestroyedRightAfterNotifyAllWokeItsWaiters) {
@@ -142,7 +153,8 @@ TEST(Notify, MayBeDestroyedRightAfterNotifyAllWokeItsWaiters) {
     int sum = 0;
     for (auto& w : waiters) sum += co_await std::move(w);
     co_return sum;
-  }()), 3);
+  }()),
+            3);
 }
 
 // A waiter aborted while a notification races it, many times over: the notification goes to a
@@ -152,7 +164,8 @@ TEST(Notify, AbortRacingNotifyOne) {
   for (int round = 0; round < 200; ++round) {
     rt.block_on([]() -> Task<void> {
       asyncl::Notify notify;
-      JoinHandle<void> waiter = asyncl::spawn([](asyncl::Notify& n) -> Task<void> { co_await n.wait(); }(notify));
+      JoinHandle<void> waiter =
+          asyncl::spawn([](asyncl::Notify& n) -> Task<void> { co_await n.wait(); }(notify));
       co_await asyncl::yield_now();
       waiter.abort();
       notify.notify_one();

@@ -40,10 +40,14 @@ constinit TaskLocal<std::unique_ptr<int>> g_owned;  // not copyable: never inher
 constinit TaskLocal<std::shared_ptr<int>> g_shared;
 
 template <class K>
-concept HasGet = requires(const K& key) { key.get(); key.try_get(); };
+concept HasGet = requires(const K& key) {
+  key.get();
+  key.try_get();
+};
 static_assert(HasGet<TaskLocal<int>>);
 static_assert(!HasGet<TaskLocal<std::unique_ptr<int>>>, "get() copies, so only copyable T has it");
-static_assert(!std::is_copy_constructible_v<TaskLocal<int>> && !std::is_move_constructible_v<TaskLocal<int>>,
+static_assert(!std::is_copy_constructible_v<TaskLocal<int>> &&
+                  !std::is_move_constructible_v<TaskLocal<int>>,
               "the key's address is its identity");
 
 using asyncl::testing::multi;
@@ -128,8 +132,9 @@ TEST_P(TaskLocalFlavors, SpawnedChildDoesNotInherit) {
     ChildViews v;
     v.child_with_void =
         co_await asyncl::spawn([]() -> Task<bool> { co_return g_number.try_with([](int&) {}); }());
-    v.child_with_value = co_await asyncl::spawn(
-        []() -> Task<std::optional<int>> { co_return g_number.try_with([](int& x) { return x; }); }());
+    v.child_with_value = co_await asyncl::spawn([]() -> Task<std::optional<int>> {
+      co_return g_number.try_with([](int& x) { return x; });
+    }());
     v.child_get = co_await asyncl::spawn([]() -> Task<std::optional<int>> { co_return seen(); }());
     v.child_with_threw = co_await asyncl::spawn([]() -> Task<bool> {
       try {
@@ -198,10 +203,11 @@ TEST_P(TaskLocalFlavors, ExceptionLeavingTheInnerScopeRestoresTheOuterValue) {
   }()));
   EXPECT_EQ(views, (Views{1, 1, 1, 1}));
   // Out of the outermost scope too: block_on rethrows and the owner thread sees nothing.
-  EXPECT_THROW(rt.block_on(g_number.scope(3, []() -> Task<void> {
-                 co_await asyncl::yield_now();
-                 throw std::runtime_error("outer");
-               }())),
+  EXPECT_THROW(rt.block_on(g_number.scope(3,
+                                          []() -> Task<void> {
+                                            co_await asyncl::yield_now();
+                                            throw std::runtime_error("outer");
+                                          }())),
                std::runtime_error);
   EXPECT_EQ(seen(), std::nullopt);
 }
@@ -246,7 +252,8 @@ TEST_P(TaskLocalFlavors, InheritTaskLocalsCopiesEveryVisibleValue) {
     InheritSignals signals;
     // Spawned inside four scopes (one shadowed, one of a non-copyable type); joined outside.
     auto spawner = [](Outcome* out, InheritSignals* signals) -> Task<JoinHandle<InheritedViews>> {
-      JoinHandle<InheritedViews> h = asyncl::spawn(inheriting_child(signals), asyncl::inherit_task_locals);
+      JoinHandle<InheritedViews> h =
+          asyncl::spawn(inheriting_child(signals), asyncl::inherit_task_locals);
       co_await signals->child_changed.wait();
       out->parent_after_child_changed = seen();
       co_return h;
@@ -257,7 +264,8 @@ TEST_P(TaskLocalFlavors, InheritTaskLocalsCopiesEveryVisibleValue) {
     signals.parent_scopes_ended.notify_one();
     out.child = co_await std::move(h);
     InheritSignals unscoped;
-    JoinHandle<InheritedViews> u = asyncl::spawn(inheriting_child(&unscoped), asyncl::inherit_task_locals);
+    JoinHandle<InheritedViews> u =
+        asyncl::spawn(inheriting_child(&unscoped), asyncl::inherit_task_locals);
     co_await unscoped.child_changed.wait();
     unscoped.parent_scopes_ended.notify_one();
     out.unscoped_child = co_await std::move(u);
@@ -299,15 +307,17 @@ TEST_P(TaskLocalFlavors, InheritingAValueWhoseCopyThrowsFailsTheSpawn) {
 TEST_P(TaskLocalFlavors, InheritTaskLocalsFromASyncScopeOnTheOwnerThread) {
   Runtime rt = make();
   JoinHandle<std::optional<int>> h = g_number.sync_scope(9, [&] {
-    return rt.spawn([]() -> Task<std::optional<int>> {
-      co_await asyncl::yield_now();
-      co_return seen();
-    }(), asyncl::inherit_task_locals);
+    return rt.spawn(
+        []() -> Task<std::optional<int>> {
+          co_await asyncl::yield_now();
+          co_return seen();
+        }(),
+        asyncl::inherit_task_locals);
   });
   EXPECT_EQ(seen(), std::nullopt);
   EXPECT_EQ(rt.block_on([](JoinHandle<std::optional<int>> h) -> Task<std::optional<int>> {
-              co_return co_await std::move(h);
-            }(std::move(h))),
+    co_return co_await std::move(h);
+  }(std::move(h))),
             9);
 }
 
@@ -317,7 +327,8 @@ TEST_P(TaskLocalFlavors, InheritTaskLocalsFromASyncScopeOnTheOwnerThread) {
 class RecordsOnDestruction {
  public:
   explicit RecordsOnDestruction(std::optional<int>* out) noexcept : out_(out) {}
-  RecordsOnDestruction(RecordsOnDestruction&& other) noexcept : out_(std::exchange(other.out_, nullptr)) {}
+  RecordsOnDestruction(RecordsOnDestruction&& other) noexcept
+      : out_(std::exchange(other.out_, nullptr)) {}
   RecordsOnDestruction& operator=(RecordsOnDestruction&&) = delete;
   ~RecordsOnDestruction() {
     if (out_ != nullptr) *out_ = seen();
@@ -387,18 +398,19 @@ TEST_P(TaskLocalFlavors, ParametersOfAFinishedTaskSeeTheValueWhenTheyDie) {
   std::optional<int> finished = -1;
   std::optional<int> threw = -1;
   Runtime rt = make();
-  rt.block_on(g_number.scope(1, [](std::optional<int>* finished, std::optional<int>* threw) -> Task<void> {
-    co_await g_number.scope(2, [](RecordsOnDestruction) -> Task<void> {
-      co_await asyncl::yield_now();
-    }(RecordsOnDestruction(finished)));
-    try {
-      co_await g_number.scope(3, [](RecordsOnDestruction) -> Task<void> {
-        co_await asyncl::yield_now();
-        throw std::runtime_error("inner");
-      }(RecordsOnDestruction(threw)));
-    } catch (const std::runtime_error&) {
-    }
-  }(&finished, &threw)));
+  rt.block_on(
+      g_number.scope(1, [](std::optional<int>* finished, std::optional<int>* threw) -> Task<void> {
+        co_await g_number.scope(2, [](RecordsOnDestruction) -> Task<void> {
+          co_await asyncl::yield_now();
+        }(RecordsOnDestruction(finished)));
+        try {
+          co_await g_number.scope(3, [](RecordsOnDestruction) -> Task<void> {
+            co_await asyncl::yield_now();
+            throw std::runtime_error("inner");
+          }(RecordsOnDestruction(threw)));
+        } catch (const std::runtime_error&) {
+        }
+      }(&finished, &threw)));
   EXPECT_EQ(finished, 2);
   EXPECT_EQ(threw, 3);
 }
@@ -411,9 +423,11 @@ TEST_P(TaskLocalFlavors, InheritedValuesVisibleWhileFramesAreDestroyed) {
   {
     Runtime rt = make();
     auto spawner = [](DestructionViews* v, std::optional<int>* finished_parameter) -> Task<void> {
-      co_await asyncl::spawn([](RecordsOnDestruction) -> Task<void> { co_await asyncl::yield_now(); }(
-                                 RecordsOnDestruction(finished_parameter)),
-                             asyncl::inherit_task_locals);
+      co_await asyncl::spawn(
+          [](RecordsOnDestruction) -> Task<void> {
+            co_await asyncl::yield_now();
+          }(RecordsOnDestruction(finished_parameter)),
+          asyncl::inherit_task_locals);
       (void)asyncl::spawn(wait_forever(RecordsOnDestruction(&v->inner_parameter), v),
                           asyncl::inherit_task_locals);
       while (!v->suspended.load()) co_await asyncl::yield_now();
@@ -653,9 +667,10 @@ TEST_P(TaskLocalFlavors, MoveOnlyValueAndChangesThatLastAcrossAwaits) {
 
 TEST_P(TaskLocalFlavors, BlockingClosuresSeeNoTaskLocals) {
   Runtime rt = make();
-  const std::optional<int> in_closure = rt.block_on(g_number.scope(8, []() -> Task<std::optional<int>> {
-    co_return co_await asyncl::spawn_blocking([] { return seen(); });
-  }()));
+  const std::optional<int> in_closure =
+      rt.block_on(g_number.scope(8, []() -> Task<std::optional<int>> {
+        co_return co_await asyncl::spawn_blocking([] { return seen(); });
+      }()));
   EXPECT_EQ(in_closure, std::nullopt);
 }
 
@@ -674,15 +689,16 @@ struct ThrowsInSuspend {
 
 TEST_P(TaskLocalFlavors, ValueSurvivesAnAwaiterThatThrowsFromAwaitSuspend) {
   Runtime rt = make();
-  const auto views = rt.block_on(g_number.scope(3, []() -> Task<std::pair<std::optional<int>, std::optional<int>>> {
-    try {
-      co_await ThrowsInSuspend{};
-    } catch (const std::runtime_error&) {
-    }
-    const std::optional<int> after_throw = seen();
-    co_await asyncl::yield_now();
-    co_return std::pair{after_throw, seen()};
-  }()));
+  const auto views = rt.block_on(
+      g_number.scope(3, []() -> Task<std::pair<std::optional<int>, std::optional<int>>> {
+        try {
+          co_await ThrowsInSuspend{};
+        } catch (const std::runtime_error&) {
+        }
+        const std::optional<int> after_throw = seen();
+        co_await asyncl::yield_now();
+        co_return std::pair{after_throw, seen()};
+      }()));
   EXPECT_EQ(views.first, std::optional<int>(3));
   EXPECT_EQ(views.second, std::optional<int>(3));
 }

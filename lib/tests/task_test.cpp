@@ -42,7 +42,8 @@ TEST(Task, IsLazy) {
 
 TEST(Task, MoveOnlyResult) {
   asyncl::Runtime rt = one_worker();
-  auto p = rt.block_on([]() -> asyncl::Task<std::unique_ptr<int>> { co_return std::make_unique<int>(7); }());
+  auto p = rt.block_on(
+      []() -> asyncl::Task<std::unique_ptr<int>> { co_return std::make_unique<int>(7); }());
   ASSERT_TRUE(p);
   EXPECT_EQ(*p, 7);
 }
@@ -72,7 +73,8 @@ asyncl::Task<int> ready(int v) { co_return v; }
 // which its ThreadSanitizer and AddressSanitizer builds do not perform (measured: a million-deep
 // chain overflows the stack under -fsanitize=thread or address at -O1, also with
 // -foptimize-sibling-calls). The property is checked in every other build.
-#if defined(__GNUC__) && !defined(__clang__) && (defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__))
+#if defined(__GNUC__) && !defined(__clang__) && \
+    (defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__))
 #define ASYNCL_TEST_SKIP_WITHOUT_TAIL_CALLS() \
   GTEST_SKIP() << "g++ sanitizer builds do not make symmetric transfer a tail call"
 #endif
@@ -182,12 +184,13 @@ TEST(TaskForeignAwaiter, ATaskResumedByAForeignThreadContinuesOnAWorker) {
   asyncl::Runtime rt = one_worker();
   ForeignFixture foreign;
   foreign.go = true;
-  const auto [index, child] = rt.block_on([](ForeignFixture& foreign) -> asyncl::Task<std::pair<std::optional<std::size_t>, int>> {
-    co_await foreign.awaiter();
-    const std::optional<std::size_t> index = asyncl::this_worker::index();
-    const int child = co_await asyncl::spawn(answer());
-    co_return std::pair{index, child};
-  }(foreign));
+  const auto [index, child] = rt.block_on(
+      [](ForeignFixture& foreign) -> asyncl::Task<std::pair<std::optional<std::size_t>, int>> {
+        co_await foreign.awaiter();
+        const std::optional<std::size_t> index = asyncl::this_worker::index();
+        const int child = co_await asyncl::spawn(answer());
+        co_return std::pair{index, child};
+      }(foreign));
   EXPECT_EQ(index, std::optional<std::size_t>(0));
   EXPECT_EQ(child, 42);
 }
@@ -199,10 +202,11 @@ TEST(TaskForeignAwaiter, AbortWhileAwayIsDeferredUntilTheForeignSideResumes) {
   ForeignFixture foreign;
   std::atomic<bool> resumed_body{false};
   rt.block_on([](ForeignFixture& foreign, std::atomic<bool>& resumed_body) -> asyncl::Task<void> {
-    asyncl::JoinHandle<void> h = asyncl::spawn([](ForeignFixture& foreign, std::atomic<bool>& resumed_body) -> asyncl::Task<void> {
-      co_await foreign.awaiter();
-      resumed_body = true;
-    }(foreign, resumed_body));
+    asyncl::JoinHandle<void> h = asyncl::spawn(
+        [](ForeignFixture& foreign, std::atomic<bool>& resumed_body) -> asyncl::Task<void> {
+          co_await foreign.awaiter();
+          resumed_body = true;
+        }(foreign, resumed_body));
     while (!foreign.away.load()) co_await asyncl::yield_now();
     h.abort();
     for (int i = 0; i < 100; ++i) co_await asyncl::yield_now();
@@ -232,10 +236,11 @@ TEST(TaskForeignAwaiter, ShutdownWhileAwayDestroysTheTaskOnceHandedBack) {
   std::thread releaser;
   {
     asyncl::Runtime rt = one_worker();
-    (void)rt.spawn([](ForeignFixture& foreign, std::atomic<bool>& resumed_body) -> asyncl::Task<void> {
-      co_await foreign.awaiter();
-      resumed_body = true;
-    }(foreign, resumed_body));
+    (void)rt.spawn(
+        [](ForeignFixture& foreign, std::atomic<bool>& resumed_body) -> asyncl::Task<void> {
+          co_await foreign.awaiter();
+          resumed_body = true;
+        }(foreign, resumed_body));
     (void)rt.spawn([](asyncl::Notify& never, std::atomic<bool>& started,
                       std::atomic<bool>& destroyed) -> asyncl::Task<void> {
       SetsOnDestruction sentinel{&destroyed};

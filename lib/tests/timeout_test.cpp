@@ -84,12 +84,24 @@ TEST_P(TimeoutFlavors, ReturnsTheResultOfWorkThatFinishesInTime) {
     EXPECT_EQ(record.destroyed.load(), 1);  // the child was joined: its frame is gone
     co_await asyncl::timeout(10s, []() -> Task<void> { co_await asyncl::yield_now(); }());
     // Huge durations saturate: they never expire, and nothing overflows into the past.
-    EXPECT_EQ(co_await asyncl::timeout(std::chrono::nanoseconds::max(), yields_then_returns(Tracks(&record), 1)), 1);
-    EXPECT_EQ(co_await asyncl::timeout(std::chrono::seconds::max(), yields_then_returns(Tracks(&record), 2)), 2);
-    EXPECT_EQ(co_await asyncl::timeout(std::chrono::hours::max(), yields_then_returns(Tracks(&record), 3)), 3);
-    EXPECT_EQ(co_await asyncl::timeout(std::chrono::duration<double>(INFINITY), yields_then_returns(Tracks(&record), 5)), 5);
-    EXPECT_EQ(co_await asyncl::timeout_at(Clock::time_point::max(), yields_then_returns(Tracks(&record), 6)), 6);
-    EXPECT_EQ(co_await asyncl::timeout_at(std::chrono::system_clock::now() + 10s, yields_then_returns(Tracks(&record), 7)), 7);
+    EXPECT_EQ(co_await asyncl::timeout(std::chrono::nanoseconds::max(),
+                                       yields_then_returns(Tracks(&record), 1)),
+              1);
+    EXPECT_EQ(co_await asyncl::timeout(std::chrono::seconds::max(),
+                                       yields_then_returns(Tracks(&record), 2)),
+              2);
+    EXPECT_EQ(co_await asyncl::timeout(std::chrono::hours::max(),
+                                       yields_then_returns(Tracks(&record), 3)),
+              3);
+    EXPECT_EQ(co_await asyncl::timeout(std::chrono::duration<double>(INFINITY),
+                                       yields_then_returns(Tracks(&record), 5)),
+              5);
+    EXPECT_EQ(co_await asyncl::timeout_at(Clock::time_point::max(),
+                                          yields_then_returns(Tracks(&record), 6)),
+              6);
+    EXPECT_EQ(co_await asyncl::timeout_at(std::chrono::system_clock::now() + 10s,
+                                          yields_then_returns(Tracks(&record), 7)),
+              7);
     EXPECT_EQ(record.started.load(), 7);
   }());
 }
@@ -152,12 +164,18 @@ TEST_P(TimeoutFlavors, ZeroAndNegativeDurationsTimeOutWithoutStartingTheWork) {
     };
     co_await attempt(asyncl::timeout(0ms, yields_then_returns(Tracks(&record), 1)));
     co_await attempt(asyncl::timeout(-5s, yields_then_returns(Tracks(&record), 1)));
-    co_await attempt(asyncl::timeout(std::chrono::nanoseconds(-1), yields_then_returns(Tracks(&record), 1)));
-    co_await attempt(asyncl::timeout(std::chrono::hours::min(), yields_then_returns(Tracks(&record), 1)));
-    co_await attempt(asyncl::timeout(std::chrono::duration<double>(-INFINITY), yields_then_returns(Tracks(&record), 1)));
-    co_await attempt(asyncl::timeout(std::chrono::duration<double>(NAN), yields_then_returns(Tracks(&record), 1)));
-    co_await attempt(asyncl::timeout_at(Clock::now() - 1s, yields_then_returns(Tracks(&record), 1)));
-    co_await attempt(asyncl::timeout_at(Clock::time_point::min(), yields_then_returns(Tracks(&record), 1)));
+    co_await attempt(
+        asyncl::timeout(std::chrono::nanoseconds(-1), yields_then_returns(Tracks(&record), 1)));
+    co_await attempt(
+        asyncl::timeout(std::chrono::hours::min(), yields_then_returns(Tracks(&record), 1)));
+    co_await attempt(asyncl::timeout(std::chrono::duration<double>(-INFINITY),
+                                     yields_then_returns(Tracks(&record), 1)));
+    co_await attempt(asyncl::timeout(std::chrono::duration<double>(NAN),
+                                     yields_then_returns(Tracks(&record), 1)));
+    co_await attempt(
+        asyncl::timeout_at(Clock::now() - 1s, yields_then_returns(Tracks(&record), 1)));
+    co_await attempt(
+        asyncl::timeout_at(Clock::time_point::min(), yields_then_returns(Tracks(&record), 1)));
     EXPECT_EQ(timed_out, 8);
     EXPECT_EQ(record.started.load(), 0);
     EXPECT_EQ(record.destroyed.load(), 8);

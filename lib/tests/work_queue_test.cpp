@@ -91,11 +91,11 @@ TEST_P(LocalQueueSteal, TakesTheOldestHalf) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Edges, LocalQueueSteal,
-                         testing::Values(StealRow{0, false, {}, {}},           // empty victim
-                                         StealRow{1, true, {}, {}},            // only the one to run
-                                         StealRow{2, true, {1}, {}},           // the rest moves
-                                         StealRow{3, true, {1}, {2}},          // half of three
-                                         StealRow{4, true, {1, 2}, {3}}));     // full victim
+                         testing::Values(StealRow{0, false, {}, {}},        // empty victim
+                                         StealRow{1, true, {}, {}},         // only the one to run
+                                         StealRow{2, true, {1}, {}},        // the rest moves
+                                         StealRow{3, true, {1}, {2}},       // half of three
+                                         StealRow{4, true, {1, 2}, {3}}));  // full victim
 
 TEST(LocalQueue, StolenTasksLeaveRoomInTheVictim) {
   std::array<Task, kCapacity + 2> tasks{};

@@ -31,9 +31,12 @@ constexpr int kUsage = 2;
 
 const char* search_name(Search search) {
   switch (search) {
-    case Search::full: return "full";
-    case Search::context_bound: return "context_bound";
-    case Search::random: return "random";
+    case Search::full:
+      return "full";
+    case Search::context_bound:
+      return "context_bound";
+    case Search::random:
+      return "random";
   }
   return "?";
 }
@@ -69,15 +72,14 @@ void list(const std::vector<Model>& models) {
   std::printf("[\n");
   for (std::size_t i = 0; i < models.size(); ++i) {
     const Model& m = models[i];
-    std::string line = "{\"name\":" + quoted(m.name) + ",\"kind\":" + quoted(m.kind) +
-                       ",\"twin_of\":" + quoted(m.twin_of) + ",\"attacks\":" + quoted(m.attacks.c_str()) +
-                       ",\"description\":" + quoted(m.description) +
-                       ",\"threads\":" + std::to_string(m.threads) +
-                       ",\"spurious_wakeups\":" + (m.spurious_wakeups ? "true" : "false") +
-                       ",\"expected\":" +
-                       quoted(rl::test_result_str(m.expected)) + "," +
-                       setting_json(asyncl::models::search_for(m.threads, false)) + ",\"fast\":{" +
-                       setting_json(asyncl::models::search_for(m.threads, true)) + "}";
+    std::string line =
+        "{\"name\":" + quoted(m.name) + ",\"kind\":" + quoted(m.kind) +
+        ",\"twin_of\":" + quoted(m.twin_of) + ",\"attacks\":" + quoted(m.attacks.c_str()) +
+        ",\"description\":" + quoted(m.description) + ",\"threads\":" + std::to_string(m.threads) +
+        ",\"spurious_wakeups\":" + (m.spurious_wakeups ? "true" : "false") +
+        ",\"expected\":" + quoted(rl::test_result_str(m.expected)) + "," +
+        setting_json(asyncl::models::search_for(m.threads, false)) + ",\"fast\":{" +
+        setting_json(asyncl::models::search_for(m.threads, true)) + "}";
     if (m.expected != rl::test_result_success) {
       line += ",\"detectors\":{\"relacy\":" + quoted(detection(m.expected).c_str()) + "}";
     }
@@ -91,8 +93,9 @@ struct RunResult {
   bool found;        // Relacy found an error
 };
 
-/// Runs one entry and prints its line. The line reports what Relacy found, in the scenario contract asyncl-verify reads: verdict
-/// "fail" and a "detection" when Relacy found an error, "pass" when it found none.
+/// Runs one entry and prints its line. The line reports what Relacy found, in the scenario contract
+/// asyncl-verify reads: verdict "fail" and a "detection" when Relacy found an error, "pass" when it
+/// found none.
 RunResult run(const Model& m, bool fast) {
   const SearchSetting setting = asyncl::models::search_for(m.threads, fast);
   asyncl::detail::set_mutation(m.mutation);
@@ -109,9 +112,9 @@ RunResult run(const Model& m, bool fast) {
                      ",\"spurious_wakeups\":" + (m.spurious_wakeups ? "true" : "false");
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.3f", outcome.seconds);
-  line += ",\"seconds\":" + std::string(seconds) + ",\"expected\":" +
-          quoted(rl::test_result_str(m.expected)) + ",\"result\":" +
-          quoted(rl::test_result_str(outcome.result)) +
+  line += ",\"seconds\":" + std::string(seconds) +
+          ",\"expected\":" + quoted(rl::test_result_str(m.expected)) +
+          ",\"result\":" + quoted(rl::test_result_str(outcome.result)) +
           ",\"as_expected\":" + (outcome.matched ? "true" : "false") +
           ",\"verdict\":" + (found ? "\"fail\"" : "\"pass\"");
   if (found) line += ",\"detection\":" + quoted(detection(outcome.result).c_str());
@@ -153,7 +156,8 @@ int main(int argc, char** argv) {
     const std::string_view option(argv[i]);
     if (option == "--fast") {
       fast = true;
-    } else if (command == "run" && (option == "--iterations" || option == "--seed" || option == "--mode") &&
+    } else if (command == "run" &&
+               (option == "--iterations" || option == "--seed" || option == "--mode") &&
                i + 1 < argc) {
       ++i;  // asyncl-verify passes these to every scenario binary; a model's search is its own.
     } else {

@@ -40,18 +40,18 @@ struct Outcome {
   rl::test_result_e result = rl::test_result_success;
   unsigned long long iterations = 0;  // explored (rl::test_params::stop_iteration)
   double seconds = 0;
-  bool matched = false;               // result == the suite's expected result
+  bool matched = false;  // result == the suite's expected result
 };
 
 struct Model {
   const char* name;
-  const char* kind;        // "scenario" (a model of the correct code) or "mutant"
-  const char* twin_of;     // the model a mutant breaks; nullptr for a model
-  std::string attacks;     // the protocol step or rule it checks or breaks (detail::cite for a
-                           // shutdown step)
+  const char* kind;     // "scenario" (a model of the correct code) or "mutant"
+  const char* twin_of;  // the model a mutant breaks; nullptr for a model
+  std::string attacks;  // the protocol step or rule it checks or breaks (detail::cite for a
+                        // shutdown step)
   const char* description;
   detail::Mutation mutation;
-  bool spurious_wakeups;   // CondVar may wake spuriously in this model
+  bool spurious_wakeups;  // CondVar may wake spuriously in this model
   unsigned threads;
   rl::test_result_e expected;
   Outcome (*run)(const SearchSetting&);

@@ -85,9 +85,8 @@ const char* last_relacy_output() { return internal::relacy_output().text(); }
 
 std::vector<Model> catalog() {
   std::vector<Model> all;
-  for (auto* part :
-       {&shutdown_barrier_models, &work_queue_models, &task_local_models, &idle_set_models,
-        &task_state_models}) {
+  for (auto* part : {&shutdown_barrier_models, &work_queue_models, &task_local_models,
+                     &idle_set_models, &task_state_models}) {
     for (Model& model : part()) all.push_back(model);
   }
   return all;

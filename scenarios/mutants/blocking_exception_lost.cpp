@@ -20,7 +20,8 @@ const Registrar kBlockingExceptionLost{[] {
   entry.detectors = {{"tsan", "scenario:assertion"}, {"asan", "scenario:assertion"}};
   entry.description = "A throwing blocking closure's handle yields a default-constructed value.";
   entry.run = [](const RunRequest& request, Outcome& outcome) {
-    workload::run_workload(request, outcome, workload::Catalogue::only_variants({"blocking.await"}));
+    workload::run_workload(request, outcome,
+                           workload::Catalogue::only_variants({"blocking.await"}));
   };
   return entry;
 }()};

@@ -18,10 +18,12 @@ const Registrar kCachedTlsAddress{[] {
   entry.name = "cached-tls-address";
   entry.kind = EntryKind::mutant;
   entry.twin_of = "migration";
-  entry.attacks = "rule: compute a thread-local's address afresh after every resume (detail/tls.hpp)";
+  entry.attacks =
+      "rule: compute a thread-local's address afresh after every resume (detail/tls.hpp)";
   entry.detectors = {{"tsan", "scenario:assertion"}, {"asan", "scenario:assertion"}};
   entry.description =
-      "The calling thread's object is an address computed before a migrating co_await and used after it: "
+      "The calling thread's object is an address computed before a migrating co_await and used "
+      "after it: "
       "it denotes the thread the task left.";
   entry.run = [](const RunRequest& request, Outcome& outcome) {
     run_migration(request, outcome, MigrationVariant{.cache_tls_address_across_await = true});

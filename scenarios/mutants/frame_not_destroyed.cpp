@@ -19,7 +19,8 @@ const Registrar kFrameNotDestroyed{[] {
   entry.mutation = asyncl::detail::Mutation::frame_not_destroyed;
   entry.detectors = {{"tsan", "scenario:assertion"}, {"asan", "lsan:detected memory leaks"}};
   entry.description =
-      "Shutdown forgets cancelled task frames: their locals are never destroyed and their memory leaks.";
+      "Shutdown forgets cancelled task frames: their locals are never destroyed and their memory "
+      "leaks.";
   entry.run = [](const RunRequest& request, Outcome& outcome) {
     run_shutdown_race(request, outcome, kShutdownPlainAdversary);
   };

@@ -20,7 +20,9 @@ const Registrar kLeakyFreedAtThreadExit{[] {
   entry.attacks = "leaky mode: a reference outlives its thread";
   entry.mutation = asyncl::detail::Mutation::leaky_freed_at_thread_exit;
   entry.detectors = {{"tsan", "tsan:heap-use-after-free"}, {"asan", "asan:heap-use-after-free"}};
-  entry.description = "Leaky-mode objects are freed at thread exit; references from exited blocking threads dangle.";
+  entry.description =
+      "Leaky-mode objects are freed at thread exit; references from exited blocking threads "
+      "dangle.";
   entry.run = [](const RunRequest& request, Outcome& outcome) {
     run_shutdown_race(request, outcome, kShutdownPlainAdversary);
   };

@@ -16,7 +16,8 @@ const Registrar kNotifyAllStoresPermit{[] {
   entry.attacks = "Notify: notify_all stores no permit";
   entry.mutation = asyncl::detail::Mutation::notify_all_stores_permit;
   entry.detectors = {{"tsan", "scenario:assertion"}, {"asan", "scenario:assertion"}};
-  entry.description = "notify_all leaves a permit behind: a later wait() passes with no notification.";
+  entry.description =
+      "notify_all leaves a permit behind: a later wait() passes with no notification.";
   entry.run = [](const RunRequest& request, Outcome& outcome) {
     workload::run_workload(request, outcome, workload::Catalogue::only_variants({"notify.all"}));
   };

@@ -22,10 +22,12 @@ const Registrar kRelaxedBarrier{[] {
   entry.attacks = asyncl::detail::cite(asyncl::detail::ShutdownStep::rendezvous);
   entry.mutation = asyncl::detail::Mutation::relaxed_barrier;
   entry.detectors = {{"tsan", "tsan:data race"}};
-  entry.not_detected = {{"asan",
-                         "a missing happens-before edge with the right interleaving: ASan sees no bad access"}};
+  entry.not_detected = {
+      {"asan",
+       "a missing happens-before edge with the right interleaving: ASan sees no bad access"}};
   entry.description =
-      "The shutdown barrier's atomics are relaxed: frame writes through references are not ordered before "
+      "The shutdown barrier's atomics are relaxed: frame writes through references are not ordered "
+      "before "
       "the destruction of the thread-locals they point into.";
   entry.run = [](const RunRequest& request, Outcome& outcome) {
     run_shutdown_race(request, outcome, kShutdownPlainAdversary);

@@ -31,7 +31,9 @@ const Registrar kSkipBarrierWait{[] {
   entry.description =
       "Pool threads skip the shutdown barrier: a blocking thread destroys its thread-locals while "
       "workers still destroy frames that write through references into them.";
-  entry.run = [](const RunRequest& request, Outcome& outcome) { run_shutdown_race(request, outcome, kAdversary); };
+  entry.run = [](const RunRequest& request, Outcome& outcome) {
+    run_shutdown_race(request, outcome, kAdversary);
+  };
   return entry;
 }()};
 

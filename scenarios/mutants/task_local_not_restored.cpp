@@ -17,11 +17,13 @@ const Registrar kTaskLocalNotRestored{[] {
   entry.name = "task-local-not-restored";
   entry.kind = EntryKind::mutant;
   entry.twin_of = "isolation";
-  entry.attacks = "rule: a task's task-local scope is set on resume and cleared on suspend (promise_base.hpp)";
+  entry.attacks =
+      "rule: a task's task-local scope is set on resume and cleared on suspend (promise_base.hpp)";
   entry.mutation = asyncl::detail::Mutation::task_local_not_restored;
   entry.detectors = {{"tsan", "scenario:assertion"}, {"asan", "scenario:assertion"}};
   entry.description =
-      "Task-local values leak into the next task on the same thread: a task without a scope sees another "
+      "Task-local values leak into the next task on the same thread: a task without a scope sees "
+      "another "
       "task's value.";
   entry.run = run_isolation;
   return entry;

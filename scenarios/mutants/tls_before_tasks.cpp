@@ -29,9 +29,12 @@ const Registrar kTlsBeforeTasks{[] {
   entry.mutation = asyncl::detail::Mutation::tls_before_tasks;
   entry.detectors = {{"tsan", "tsan:heap-use-after-free"}, {"asan", "asan:heap-use-after-free"}};
   entry.description =
-      "Workers return and destroy their thread-locals before the task frames and blocking closures that "
+      "Workers return and destroy their thread-locals before the task frames and blocking closures "
+      "that "
       "refer to them are gone.";
-  entry.run = [](const RunRequest& request, Outcome& outcome) { run_shutdown_race(request, outcome, kAdversary); };
+  entry.run = [](const RunRequest& request, Outcome& outcome) {
+    run_shutdown_race(request, outcome, kAdversary);
+  };
   return entry;
 }()};
 

@@ -35,7 +35,8 @@ void run_iterations(const RunRequest& request, Outcome& outcome, Iteration&& ite
     JsonObject object;
     object.set("iterations", iterations);
     stats.add_to(object);
-    object.set("seconds_per_iteration", iterations == 0 ? 0.0 : seconds / static_cast<double>(iterations));
+    object.set("seconds_per_iteration",
+               iterations == 0 ? 0.0 : seconds / static_cast<double>(iterations));
     modes.set(to_string(mode), object);
     if (outcome.failed()) break;
   }

@@ -20,8 +20,8 @@ namespace asyncl::scenarios {
 std::string json_string(std::string_view text);
 std::string json_number(double value);
 template <class Integer>
-  requires std::is_integral_v<Integer> && (!std::is_same_v<Integer, bool>)
-std::string json_number(Integer value) {
+requires std::is_integral_v<Integer> &&(!std::is_same_v<Integer, bool>)std::string
+    json_number(Integer value) {
   return std::to_string(value);
 }
 inline std::string json_bool(bool value) { return value ? "true" : "false"; }
@@ -45,17 +45,25 @@ class JsonObject {
  public:
   /// Sets `key` to an already serialized value (replacing an earlier one).
   JsonObject& set_raw(std::string_view key, std::string value);
-  JsonObject& set(std::string_view key, std::string_view text) { return set_raw(key, json_string(text)); }
-  JsonObject& set(std::string_view key, const char* text) { return set_raw(key, json_string(text)); }
+  JsonObject& set(std::string_view key, std::string_view text) {
+    return set_raw(key, json_string(text));
+  }
+  JsonObject& set(std::string_view key, const char* text) {
+    return set_raw(key, json_string(text));
+  }
   JsonObject& set(std::string_view key, bool value) { return set_raw(key, json_bool(value)); }
   template <class Integer>
-    requires std::is_integral_v<Integer> && (!std::is_same_v<Integer, bool>)
-  JsonObject& set(std::string_view key, Integer value) {
+  requires std::is_integral_v<Integer> &&
+      (!std::is_same_v<Integer, bool>)JsonObject& set(std::string_view key, Integer value) {
     return set_raw(key, json_number(value));
   }
   JsonObject& set(std::string_view key, double value) { return set_raw(key, json_number(value)); }
-  JsonObject& set(std::string_view key, const JsonObject& value) { return set_raw(key, value.text()); }
-  JsonObject& set(std::string_view key, const JsonArray& value) { return set_raw(key, value.text()); }
+  JsonObject& set(std::string_view key, const JsonObject& value) {
+    return set_raw(key, value.text());
+  }
+  JsonObject& set(std::string_view key, const JsonArray& value) {
+    return set_raw(key, value.text());
+  }
   bool empty() const noexcept { return fields_.empty(); }
   std::string text() const;
 

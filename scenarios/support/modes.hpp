@@ -18,9 +18,12 @@ enum class ModeName { barrier, leaky, shared };
 
 constexpr std::string_view to_string(ModeName mode) noexcept {
   switch (mode) {
-    case ModeName::barrier: return "barrier";
-    case ModeName::leaky: return "leaky";
-    case ModeName::shared: return "shared";
+    case ModeName::barrier:
+      return "barrier";
+    case ModeName::leaky:
+      return "leaky";
+    case ModeName::shared:
+      return "shared";
   }
   return "?";
 }
@@ -28,7 +31,8 @@ constexpr std::string_view to_string(ModeName mode) noexcept {
 /// Barrier first: the shutdown mutants break only what barrier mode relies on, so a mutant run
 /// with `--mode all` is caught in its first runtime.
 inline std::optional<std::vector<ModeName>> parse_modes(std::string_view text) {
-  if (text == "all") return std::vector<ModeName>{ModeName::barrier, ModeName::leaky, ModeName::shared};
+  if (text == "all")
+    return std::vector<ModeName>{ModeName::barrier, ModeName::leaky, ModeName::shared};
   for (const ModeName mode : {ModeName::barrier, ModeName::leaky, ModeName::shared}) {
     if (text == to_string(mode)) return std::vector<ModeName>{mode};
   }
@@ -49,9 +53,12 @@ constexpr ModeName mode_name_of() noexcept {
 template <class F>
 decltype(auto) with_mode(ModeName mode, F&& fn) {
   switch (mode) {
-    case ModeName::leaky: return std::forward<F>(fn)(asyncl::mode::leaky{});
-    case ModeName::shared: return std::forward<F>(fn)(asyncl::mode::shared{});
-    case ModeName::barrier: break;
+    case ModeName::leaky:
+      return std::forward<F>(fn)(asyncl::mode::leaky{});
+    case ModeName::shared:
+      return std::forward<F>(fn)(asyncl::mode::shared{});
+    case ModeName::barrier:
+      break;
   }
   return std::forward<F>(fn)(asyncl::mode::barrier{});
 }

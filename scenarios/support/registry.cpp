@@ -14,20 +14,34 @@ std::vector<Entry>& storage() {
 const char* mutation_name(asyncl::detail::Mutation mutation) {
   using asyncl::detail::Mutation;
   switch (mutation) {
-    case Mutation::none: return "none";
-    case Mutation::skip_barrier_wait: return "skip_barrier_wait";
-    case Mutation::relaxed_barrier: return "relaxed_barrier";
-    case Mutation::tls_before_tasks: return "tls_before_tasks";
-    case Mutation::task_local_not_restored: return "task_local_not_restored";
-    case Mutation::frame_destroyed_twice: return "frame_destroyed_twice";
-    case Mutation::frame_not_destroyed: return "frame_not_destroyed";
-    case Mutation::idle_lost_wakeup: return "idle_lost_wakeup";
-    case Mutation::queue_steal_unlocked: return "queue_steal_unlocked";
-    case Mutation::notify_all_stores_permit: return "notify_all_stores_permit";
-    case Mutation::timer_fires_early: return "timer_fires_early";
-    case Mutation::blocking_exception_lost: return "blocking_exception_lost";
-    case Mutation::leaky_freed_at_thread_exit: return "leaky_freed_at_thread_exit";
-    case Mutation::task_state_unordered_decision: return "task_state_unordered_decision";
+    case Mutation::none:
+      return "none";
+    case Mutation::skip_barrier_wait:
+      return "skip_barrier_wait";
+    case Mutation::relaxed_barrier:
+      return "relaxed_barrier";
+    case Mutation::tls_before_tasks:
+      return "tls_before_tasks";
+    case Mutation::task_local_not_restored:
+      return "task_local_not_restored";
+    case Mutation::frame_destroyed_twice:
+      return "frame_destroyed_twice";
+    case Mutation::frame_not_destroyed:
+      return "frame_not_destroyed";
+    case Mutation::idle_lost_wakeup:
+      return "idle_lost_wakeup";
+    case Mutation::queue_steal_unlocked:
+      return "queue_steal_unlocked";
+    case Mutation::notify_all_stores_permit:
+      return "notify_all_stores_permit";
+    case Mutation::timer_fires_early:
+      return "timer_fires_early";
+    case Mutation::blocking_exception_lost:
+      return "blocking_exception_lost";
+    case Mutation::leaky_freed_at_thread_exit:
+      return "leaky_freed_at_thread_exit";
+    case Mutation::task_state_unordered_decision:
+      return "task_state_unordered_decision";
   }
   return "unknown";
 }
@@ -113,7 +127,8 @@ JsonObject to_json(const Entry& entry) {
 }
 
 std::string where(std::uint64_t iteration, ModeName mode, std::string_view flavor) {
-  std::string text = "iteration " + std::to_string(iteration) + ", " + std::string(to_string(mode)) + " mode";
+  std::string text =
+      "iteration " + std::to_string(iteration) + ", " + std::string(to_string(mode)) + " mode";
   if (!flavor.empty()) {
     text += ", ";
     text += flavor;

@@ -74,8 +74,8 @@ enum class EntryKind { scenario, mutant };
 struct Entry {
   std::string name;
   EntryKind kind = EntryKind::scenario;
-  std::string twin_of;      // mutants: the scenario this breaks
-  std::string attacks;      // mutants: the shutdown step (detail::cite) or rule it breaks
+  std::string twin_of;  // mutants: the scenario this breaks
+  std::string attacks;  // mutants: the shutdown step (detail::cite) or rule it breaks
   std::string description;
   /// Mutants: flavor ("tsan", "asan") -> the detection that must catch it ("tool:kind").
   std::vector<std::pair<std::string, std::string>> detectors;

@@ -24,9 +24,11 @@ std::chrono::milliseconds watchdog_timeout() {
   return std::chrono::milliseconds(value > 0 ? value : 5000);
 }
 
-std::string replay_command(const Catalogue& selection, const RunRequest& request, std::uint64_t seed) {
-  std::string command = selection.environment_prefix() + "asyncl-verify run " + request.name + " --flavor " +
-                        ASYNCL_SCENARIOS_FLAVOR + " --seed " + std::to_string(seed) + " --iterations 1 --no-mutants";
+std::string replay_command(const Catalogue& selection, const RunRequest& request,
+                           std::uint64_t seed) {
+  std::string command = selection.environment_prefix() + "asyncl-verify run " + request.name +
+                        " --flavor " + ASYNCL_SCENARIOS_FLAVOR + " --seed " + std::to_string(seed) +
+                        " --iterations 1 --no-mutants";
   if (request.mode_argument != "all") command += " --mode " + request.mode_argument;
   return command;
 }
@@ -79,8 +81,12 @@ void run_workload(const RunRequest& request, Outcome& outcome, const Catalogue& 
       // candidate (the shrinker's time limit bounds the cost).
       // A hang costs the whole watchdog bound per run: one attempt.
       int recurred = result.signature == "hang" ? 4 : 0;
-      for (int i = recurred; i < 4; ++i) recurred += run_sandboxed(program, *trace, timeout).signature == result.signature;
-      const int attempts = result.signature == "hang" ? 1 : recurred >= 3 ? 2 : recurred >= 1 ? 5 : 10;
+      for (int i = recurred; i < 4; ++i)
+        recurred += run_sandboxed(program, *trace, timeout).signature == result.signature;
+      const int attempts = result.signature == "hang" ? 1
+                           : recurred >= 3            ? 2
+                           : recurred >= 1            ? 5
+                                                      : 10;
       const ShrinkResult shrunk = shrink(
           program,
           [&](const Program& candidate) {
@@ -88,13 +94,15 @@ void run_workload(const RunRequest& request, Outcome& outcome, const Catalogue& 
           },
           ShrinkLimits{});
       minimal = shrunk.program;
-      shrink_note = "shrunk from " + std::to_string(program.ops.size()) + " to " + std::to_string(minimal.ops.size()) +
-                    " operations in " + std::to_string(shrunk.runs) + " runs" +
+      shrink_note = "shrunk from " + std::to_string(program.ops.size()) + " to " +
+                    std::to_string(minimal.ops.size()) + " operations in " +
+                    std::to_string(shrunk.runs) + " runs" +
                     (shrunk.exhausted ? " (limits reached: may not be minimal)" : "");
     }
     const std::string replay = replay_command(selection, request, seed);
-    std::string message = "program seed " + std::to_string(seed) + " failed: " + result.signature + ": " + result.message +
-                          "\nreplay: " + replay + "\nminimal program (" + shrink_note + "):\n" + to_cpp(minimal);
+    std::string message = "program seed " + std::to_string(seed) + " failed: " + result.signature +
+                          ": " + result.message + "\nreplay: " + replay + "\nminimal program (" +
+                          shrink_note + "):\n" + to_cpp(minimal);
     if (!result.trace.empty()) message += "\noperation trace of the hung program:\n" + result.trace;
     std::cerr << "\n== workload failure ==\n" << message << std::endl;
     outcome.fail(message);
@@ -111,7 +119,8 @@ void run_workload(const RunRequest& request, Outcome& outcome, const Catalogue& 
   }
 
   JsonObject covered;
-  for (const Variant& variant : catalogue()) covered.set(std::string(variant.name), coverage[variant.name]);
+  for (const Variant& variant : catalogue())
+    covered.set(std::string(variant.name), coverage[variant.name]);
   JsonObject ends;
   for (const auto& [name, count] : endings) ends.set(name, count);
   outcome.detail().set("programs", programs);
@@ -129,10 +138,14 @@ const Registrar kWorkload{[] {
   Entry entry;
   entry.name = "workload";
   entry.description =
-      "Seeded random programs over the whole public API (runtimes of both flavors, spawn variants, JoinHandle "
-      "awaited/polled/aborted/dropped, spawn_blocking, Context modes, sleep_for edge durations, Notify, TaskLocal, "
-      "user awaiters, throwing bodies, runtimes destroyed with work in flight), each in a forked process with a "
-      "watchdog, checked against a reference model; a failure is shrunk to a minimal program with its replay command.";
+      "Seeded random programs over the whole public API (runtimes of both flavors, spawn variants, "
+      "JoinHandle "
+      "awaited/polled/aborted/dropped, spawn_blocking, Context modes, sleep_for edge durations, "
+      "Notify, TaskLocal, "
+      "user awaiters, throwing bodies, runtimes destroyed with work in flight), each in a forked "
+      "process with a "
+      "watchdog, checked against a reference model; a failure is shrunk to a minimal program with "
+      "its replay command.";
   // Until it is given a budget of its own in `make verify`, a run of everything leaves it out.
   entry.explicit_only = true;
   entry.run = [](const RunRequest& request, Outcome& outcome) {

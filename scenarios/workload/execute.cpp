@@ -2,9 +2,9 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <string_view>
 #include <exception>
 #include <memory>
+#include <string_view>
 
 #include "asyncl/detail/perturbation.hpp"
 #include "asyncl/runtime.hpp"
@@ -41,7 +41,8 @@ Task<void> run_concurrently(Env* env, std::size_t i) {
 
 Task<void> root(Env* env) {
   const Program& program = env->program();
-  for (std::size_t i = 0; i < program.ops.size() && i < static_cast<std::size_t>(Trace::kMaxOps); ++i) {
+  for (std::size_t i = 0; i < program.ops.size() && i < static_cast<std::size_t>(Trace::kMaxOps);
+       ++i) {
     if (program.ops[i].concurrent) {
       env->concurrent.fetch_add(1);
       (void)spawn(run_concurrently(env, i));

@@ -22,11 +22,11 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <string_view>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -49,7 +49,8 @@ struct Boom : std::runtime_error {
 TaskLocal<int> kLocal;
 
 template <class Mode>
-constexpr auto workload_key = asyncl::context<std::atomic<long>, Mode>("WORKLOAD", [] { return 0L; });
+constexpr auto workload_key = asyncl::context<std::atomic<long>, Mode>("WORKLOAD",
+                                                                       [] { return 0L; });
 
 // ── helpers ───────────────────────────────────────────────────────────────────────────────────
 
@@ -111,10 +112,12 @@ std::string describe(const Outcome& outcome) {
 void expect_frame_gone(Env& env, int op, int token) {
   static const bool skipped = [] {
     const char* skip = std::getenv("ASYNCL_WORKLOAD_SKIP");
-    return skip != nullptr && std::string_view(skip).find("check.frame_before_outcome") != std::string_view::npos;
+    return skip != nullptr &&
+           std::string_view(skip).find("check.frame_before_outcome") != std::string_view::npos;
   }();
   if (!skipped && env.token_alive(token)) {
-    fail(env, op, "the outcome was readable before the child's frame (its parameters) was destroyed");
+    fail(env, op,
+         "the outcome was readable before the child's frame (its parameters) was destroyed");
   }
 }
 
@@ -181,14 +184,20 @@ Task<void> join_op(Env& env, const Op& op, int index) {
       handle.emplace(spawn(child(op.a, op.b, std::move(token))));
     }
   } else if (op.variant->variant == 1) {
-    auto inner = co_await spawn_blocking([&op, &token] { return spawn(child(op.a, op.b, std::move(token))); });
+    auto inner = co_await spawn_blocking(
+        [&op, &token] { return spawn(child(op.a, op.b, std::move(token))); });
     handle.emplace(std::move(inner));
   } else {
     Runtime* runtime = env.runtime;
-    std::thread([&] { handle.emplace(runtime->spawn(child(op.a, op.b, std::move(token)))); }).join();
+    std::thread([&] {
+      handle.emplace(runtime->spawn(child(op.a, op.b, std::move(token))));
+    }).join();
   }
   const Outcome outcome = co_await outcome_of(*handle);
-  if (outcome.value != op.a) fail(env, index, "the child returned " + std::to_string(op.a) + " but the handle gave " + describe(outcome));
+  if (outcome.value != op.a)
+    fail(
+        env, index,
+        "the child returned " + std::to_string(op.a) + " but the handle gave " + describe(outcome));
   expect_frame_gone(env, index, id);
 }
 
@@ -201,7 +210,8 @@ Task<void> poll_op(Env& env, const Op& op, int index) {
     nap();
   }
   const Outcome outcome = co_await outcome_of(handle);
-  if (outcome.value != op.a) fail(env, index, "is_finished() and then the handle gave " + describe(outcome));
+  if (outcome.value != op.a)
+    fail(env, index, "is_finished() and then the handle gave " + describe(outcome));
   expect_frame_gone(env, index, id);
 }
 
@@ -213,12 +223,27 @@ Task<void> abort_op(Env& env, const Op& op, int index) {
   std::optional<JoinHandle<int>> handle;
   bool can_complete = true;
   switch (v) {
-    case 0: handle.emplace(spawn(child(op.a, op.b, std::move(token)))); break;
-    case 1: handle.emplace(spawn(forever_yielding(std::move(token)))); can_complete = false; break;
-    case 2: handle.emplace(spawn(waits_on(never.get(), std::move(token)))); can_complete = false; break;
-    case 3: handle.emplace(spawn(sleeps(1h, std::move(token)))); can_complete = false; break;
-    case 4: handle.emplace(spawn(in_blocking_closure(op.a, op.b + 1, std::move(token)))); break;
-    default: handle.emplace(spawn(child(op.a, 0, std::move(token)))); break;
+    case 0:
+      handle.emplace(spawn(child(op.a, op.b, std::move(token))));
+      break;
+    case 1:
+      handle.emplace(spawn(forever_yielding(std::move(token))));
+      can_complete = false;
+      break;
+    case 2:
+      handle.emplace(spawn(waits_on(never.get(), std::move(token))));
+      can_complete = false;
+      break;
+    case 3:
+      handle.emplace(spawn(sleeps(1h, std::move(token))));
+      can_complete = false;
+      break;
+    case 4:
+      handle.emplace(spawn(in_blocking_closure(op.a, op.b + 1, std::move(token))));
+      break;
+    default:
+      handle.emplace(spawn(child(op.a, 0, std::move(token))));
+      break;
   }
   if (v != 0) {
     for (int i = 0; i < op.a + (v == 5 ? 0 : 1); ++i) co_await yield_now();
@@ -227,19 +252,24 @@ Task<void> abort_op(Env& env, const Op& op, int index) {
   handle->abort();
   const Outcome outcome = co_await outcome_of(*handle);
   if (finished_before && outcome.value != op.a) {
-    fail(env, index, "the child had finished (is_finished) before abort(), but the handle gave " + describe(outcome));
+    fail(env, index,
+         "the child had finished (is_finished) before abort(), but the handle gave " +
+             describe(outcome));
   }
   if (!can_complete && !outcome.cancelled) {
-    fail(env, index, "a child that could not complete was aborted, but the handle gave " + describe(outcome));
+    fail(env, index,
+         "a child that could not complete was aborted, but the handle gave " + describe(outcome));
   }
-  if (!outcome.cancelled && !outcome.value) fail(env, index, "abort(): the handle gave " + describe(outcome));
+  if (!outcome.cancelled && !outcome.value)
+    fail(env, index, "abort(): the handle gave " + describe(outcome));
   expect_frame_gone(env, index, id);
   never.reset();  // the aborted waiter must have left it
 }
 
 Task<void> spawning(Env* env, int index, Background) {
   for (int i = 0; i < 50; ++i) {
-    (void)spawn(child(i, i % 3, Token(*env, index)));  // at shutdown: rejected (TaskCancelled, dropped)
+    (void)spawn(
+        child(i, i % 3, Token(*env, index)));  // at shutdown: rejected (TaskCancelled, dropped)
     co_await yield_now();
   }
 }
@@ -249,7 +279,8 @@ Task<void> drop_op(Env& env, const Op& op, int index) {
     (void)spawn(spawning(&env, index, Background(env)));
     co_return;
   }
-  const Clock::duration sleep = op.variant->variant == 1 ? Clock::duration(1ms) : Clock::duration::zero();
+  const Clock::duration sleep =
+      op.variant->variant == 1 ? Clock::duration(1ms) : Clock::duration::zero();
   (void)spawn(detached(&env, op.b, sleep, Token(env, index), Background(env)));
   co_return;
 }
@@ -270,10 +301,14 @@ Task<void> blocking_op(Env& env, const Op& op, int index) {
       return value;
     });
     const Outcome outcome = co_await outcome_of(handle);
-    if (throws && (outcome.value || outcome.cancelled || what_of(outcome.error) != "boom from a blocking closure")) {
+    if (throws && (outcome.value || outcome.cancelled ||
+                   what_of(outcome.error) != "boom from a blocking closure")) {
       fail(env, index, "a throwing blocking closure gave " + describe(outcome));
     }
-    if (!throws && outcome.value != op.a) fail(env, index, "a blocking closure returned " + std::to_string(op.a) + " but its handle gave " + describe(outcome));
+    if (!throws && outcome.value != op.a)
+      fail(env, index,
+           "a blocking closure returned " + std::to_string(op.a) + " but its handle gave " +
+               describe(outcome));
   } else if (v == 1) {
     (void)spawn_blocking([millis = op.b, background = std::make_shared<Background>(env)] {
       std::this_thread::sleep_for(std::chrono::milliseconds(millis));
@@ -291,10 +326,12 @@ Task<void> context_body(Env& env, const Op& op, int index) {
     auto ref = key.local_ref();
     std::atomic<long>* before = &ref.get();
     co_await yield_now();
-    if (&ref.get() != before) fail(env, index, "a LocalRef reached another object after a suspension");
+    if (&ref.get() != before)
+      fail(env, index, "a LocalRef reached another object after a suspension");
     ref->fetch_add(1);
   } else if (v == 1) {
-    const long seen = co_await key.with_blocking([](std::atomic<long>& x) { return x.fetch_add(1) + 1; });
+    const long seen =
+        co_await key.with_blocking([](std::atomic<long>& x) { return x.fetch_add(1) + 1; });
     if (seen <= 0) fail(env, index, "with_blocking gave its closure a fresh object");
   } else if (v == 2) {
     co_await key.with_async([](LocalRef<std::atomic<long>, Mode>& ref) -> Task<void> {
@@ -313,7 +350,8 @@ Task<void> context_body(Env& env, const Op& op, int index) {
 
 template <class Mode>
 Task<void> context_op(Env& env, const Op& op, int index) {
-  const bool refused = Mode::kind == detail::ContextMode::barrier && !env.program().barrier_protected;
+  const bool refused =
+      Mode::kind == detail::ContextMode::barrier && !env.program().barrier_protected;
   bool threw = false;
   try {
     co_await context_body<Mode>(env, op, index);
@@ -321,13 +359,15 @@ Task<void> context_op(Env& env, const Op& op, int index) {
     threw = true;
     if (!refused) fail(env, index, std::string("unexpected ContextMisuse: ") + misuse.what());
   }
-  if (refused && !threw) fail(env, index, "a barrier-mode reference was made on a runtime built with barrier_protected(false)");
+  if (refused && !threw)
+    fail(env, index,
+         "a barrier-mode reference was made on a runtime built with barrier_protected(false)");
 }
 
 Task<void> sleep_op(Env& env, const Op& op, int index) {
   const int v = op.variant->variant;
   if (v <= 3) {
-    const Clock::duration d = v == 0 ? Clock::duration(0ms)
+    const Clock::duration d = v == 0   ? Clock::duration(0ms)
                               : v == 1 ? Clock::duration(-5ms)
                               : v == 2 ? Clock::duration(1ns)
                                        : Clock::duration(std::chrono::milliseconds(op.a + 1));
@@ -335,7 +375,9 @@ Task<void> sleep_op(Env& env, const Op& op, int index) {
     co_await sleep_for(d);
     const Clock::duration took = Clock::now() - start;
     if (took < d) {
-      fail(env, index, "sleep_for(" + std::to_string(d.count()) + "ns) returned after " + std::to_string(took.count()) + "ns");
+      fail(env, index,
+           "sleep_for(" + std::to_string(d.count()) + "ns) returned after " +
+               std::to_string(took.count()) + "ns");
     }
     co_return;
   }
@@ -343,16 +385,31 @@ Task<void> sleep_op(Env& env, const Op& op, int index) {
   const int id = token.id();
   std::optional<JoinHandle<int>> handle;
   switch (v) {
-    case 4: handle.emplace(spawn(sleeps_for(std::chrono::nanoseconds::max(), std::move(token)))); break;
-    case 5: handle.emplace(spawn(sleeps_for(std::chrono::microseconds::max(), std::move(token)))); break;
-    case 6: handle.emplace(spawn(sleeps_for(std::chrono::milliseconds::max(), std::move(token)))); break;
-    case 7: handle.emplace(spawn(sleeps_for(std::chrono::seconds::max(), std::move(token)))); break;
-    case 8: handle.emplace(spawn(sleeps_for(std::chrono::minutes::max(), std::move(token)))); break;
-    case 9: handle.emplace(spawn(sleeps_for(std::chrono::hours::max(), std::move(token)))); break;
-    default: handle.emplace(spawn(sleeps_for(std::chrono::hours(24 * 365 * 300), std::move(token)))); break;
+    case 4:
+      handle.emplace(spawn(sleeps_for(std::chrono::nanoseconds::max(), std::move(token))));
+      break;
+    case 5:
+      handle.emplace(spawn(sleeps_for(std::chrono::microseconds::max(), std::move(token))));
+      break;
+    case 6:
+      handle.emplace(spawn(sleeps_for(std::chrono::milliseconds::max(), std::move(token))));
+      break;
+    case 7:
+      handle.emplace(spawn(sleeps_for(std::chrono::seconds::max(), std::move(token))));
+      break;
+    case 8:
+      handle.emplace(spawn(sleeps_for(std::chrono::minutes::max(), std::move(token))));
+      break;
+    case 9:
+      handle.emplace(spawn(sleeps_for(std::chrono::hours::max(), std::move(token))));
+      break;
+    default:
+      handle.emplace(spawn(sleeps_for(std::chrono::hours(24 * 365 * 300), std::move(token))));
+      break;
   }
   co_await wait_for(5ms);
-  if (handle->is_finished()) fail(env, index, "a sleep_for of a duration too large to represent returned within 5 ms");
+  if (handle->is_finished())
+    fail(env, index, "a sleep_for of a duration too large to represent returned within 5 ms");
   handle->abort();
   const Outcome outcome = co_await outcome_of(*handle);
   if (!outcome.cancelled) fail(env, index, "an aborted sleeper gave " + describe(outcome));
@@ -369,7 +426,8 @@ Task<void> expect_no_permit(Env& env, int index, Notify& notify) {
   std::atomic<int> woke{0};
   JoinHandle<void> extra = spawn(notify_waiter(&notify, &woke, Token(env, index)));
   co_await wait_for(2ms);
-  if (extra.is_finished()) fail(env, index, "a wait passed with no notification left (a stray permit)");
+  if (extra.is_finished())
+    fail(env, index, "a wait passed with no notification left (a stray permit)");
   notify.notify_one();
   co_await extra;
 }
@@ -385,7 +443,8 @@ Task<void> notify_op(Env& env, const Op& op, int index) {
     co_await expect_no_permit(env, index, *notify);
   } else if (v == 1 || v == 2) {
     std::vector<JoinHandle<void>> waiters;
-    for (int i = 0; i < k; ++i) waiters.push_back(spawn(notify_waiter(notify.get(), &woke, Token(env, index))));
+    for (int i = 0; i < k; ++i)
+      waiters.push_back(spawn(notify_waiter(notify.get(), &woke, Token(env, index))));
     if (v == 1) {
       // At most one permit is stored: one notification at a time, each until it woke someone.
       for (int i = 1; i <= k; ++i) {
@@ -401,12 +460,15 @@ Task<void> notify_op(Env& env, const Op& op, int index) {
       }
     }
     for (JoinHandle<void>& waiter : waiters) co_await waiter;
-    if (woke.load() != k) fail(env, index, std::to_string(k) + " waiters woke " + std::to_string(woke.load()) + " times");
+    if (woke.load() != k)
+      fail(env, index,
+           std::to_string(k) + " waiters woke " + std::to_string(woke.load()) + " times");
     co_await expect_no_permit(env, index, *notify);
   } else if (v == 3) {
     const int n = k + 1;
     std::vector<JoinHandle<void>> waiters;
-    for (int i = 0; i < n; ++i) waiters.push_back(spawn(notify_waiter(notify.get(), &woke, Token(env, index))));
+    for (int i = 0; i < n; ++i)
+      waiters.push_back(spawn(notify_waiter(notify.get(), &woke, Token(env, index))));
     co_await wait_for(std::chrono::microseconds(200 * op.b));
     waiters[0].abort();
     try {
@@ -419,7 +481,9 @@ Task<void> notify_op(Env& env, const Op& op, int index) {
       co_await wait_until([&] { return woke.load() >= i; });
     }
     for (int i = 1; i < n; ++i) co_await waiters[i];
-    if (woke.load() != n - 1) fail(env, index, std::to_string(n - 1) + " live waiters woke " + std::to_string(woke.load()) + " times");
+    if (woke.load() != n - 1)
+      fail(env, index,
+           std::to_string(n - 1) + " live waiters woke " + std::to_string(woke.load()) + " times");
     co_await expect_no_permit(env, index, *notify);
   } else if (v == 6) {
     // Destroying a Notify that no task waits on is allowed, also when the waiter it just woke
@@ -435,7 +499,8 @@ Task<void> notify_op(Env& env, const Op& op, int index) {
     notify->notify_one();
     if (one_task_thread) notify.reset();
     co_await waiter;
-    if (woke.load() != 1) fail(env, index, "the waiter woke " + std::to_string(woke.load()) + " times");
+    if (woke.load() != 1)
+      fail(env, index, "the waiter woke " + std::to_string(woke.load()) + " times");
   } else {
     JoinHandle<void> waiter = spawn(notify_waiter(notify.get(), &woke, Token(env, index)));
     co_await wait_for(std::chrono::microseconds(200 * op.b));
@@ -446,7 +511,8 @@ Task<void> notify_op(Env& env, const Op& op, int index) {
       co_await spawn_blocking([raw] { raw->notify_one(); });
     }
     co_await waiter;
-    if (woke.load() != 1) fail(env, index, "the waiter woke " + std::to_string(woke.load()) + " times");
+    if (woke.load() != 1)
+      fail(env, index, "the waiter woke " + std::to_string(woke.load()) + " times");
   }
   notify.reset();  // no waiter left: destroying it is allowed here
 }
@@ -454,9 +520,10 @@ Task<void> notify_op(Env& env, const Op& op, int index) {
 void expect_local(Env& env, int index, std::optional<int> expected, const char* where) {
   const std::optional<int> seen = kLocal.try_get();
   if (seen != expected) {
-    fail(env, index, std::string("TaskLocal ") + where + ": expected " +
-                         (expected ? std::to_string(*expected) : std::string("no value")) + ", read " +
-                         (seen ? std::to_string(*seen) : std::string("no value")));
+    fail(env, index,
+         std::string("TaskLocal ") + where + ": expected " +
+             (expected ? std::to_string(*expected) : std::string("no value")) + ", read " +
+             (seen ? std::to_string(*seen) : std::string("no value")));
   }
 }
 
@@ -480,11 +547,14 @@ Task<std::optional<int>> reads_local() {
 }
 
 Task<void> spawner(Env* env, int index, bool inherit) {
-  JoinHandle<std::optional<int>> handle = inherit ? spawn(reads_local(), inherit_task_locals) : spawn(reads_local());
+  JoinHandle<std::optional<int>> handle =
+      inherit ? spawn(reads_local(), inherit_task_locals) : spawn(reads_local());
   const std::optional<int> seen = co_await handle;
   if (seen != (inherit ? std::optional<int>(7) : std::nullopt)) {
-    fail(*env, index, std::string("a child spawned ") + (inherit ? "with" : "without") + " inherit_task_locals read " +
-                          (seen ? std::to_string(*seen) : std::string("no value")));
+    fail(*env, index,
+         std::string("a child spawned ") + (inherit ? "with" : "without") +
+             " inherit_task_locals read " +
+             (seen ? std::to_string(*seen) : std::string("no value")));
   }
   expect_local(*env, index, 7, "in the spawner after its child changed its copy");
 }
@@ -586,14 +656,17 @@ Task<void> awaiter_op(Env& env, const Op& op, int index) {
   }
   Token token(env, index);
   const int id = token.id();
-  JoinHandle<int> handle = spawn(away_on_foreign_thread(&env, op.a, std::chrono::microseconds(v == 3 ? 100 : 2000), std::move(token)));
+  JoinHandle<int> handle = spawn(away_on_foreign_thread(
+      &env, op.a, std::chrono::microseconds(v == 3 ? 100 : 2000), std::move(token)));
   if (v == 4) {
     co_await yield_now();
     handle.abort();
   }
   const Outcome outcome = co_await outcome_of(handle);
-  if (v == 3 && outcome.value != op.a) fail(env, index, "a task resumed on a foreign thread gave " + describe(outcome));
-  if (!outcome.value && !outcome.cancelled) fail(env, index, "the handle gave " + describe(outcome));
+  if (v == 3 && outcome.value != op.a)
+    fail(env, index, "a task resumed on a foreign thread gave " + describe(outcome));
+  if (!outcome.value && !outcome.cancelled)
+    fail(env, index, "the handle gave " + describe(outcome));
   expect_frame_gone(env, index, id);
 }
 
@@ -630,7 +703,8 @@ Task<void> misuse_op(Env& env, const Op& op, int index) {
     const Outcome one = co_await outcome_of(first);
     const Outcome two = co_await outcome_of(second);
     if (one.value.has_value() == two.value.has_value()) {
-      fail(env, index, "two awaiters of one JoinHandle gave " + describe(one) + " and " + describe(two));
+      fail(env, index,
+           "two awaiters of one JoinHandle gave " + describe(one) + " and " + describe(two));
     }
     co_return;
   }
@@ -655,8 +729,9 @@ Task<void> misuse_op(Env& env, const Op& op, int index) {
     const int first = co_await handle;
     try {
       const int second = co_await handle;
-      fail(env, index, "the outcome was taken twice: the first co_await gave " + std::to_string(first) +
-                           ", the second gave " + std::to_string(second) + " instead of throwing");
+      fail(env, index,
+           "the outcome was taken twice: the first co_await gave " + std::to_string(first) +
+               ", the second gave " + std::to_string(second) + " instead of throwing");
     } catch (const std::exception&) {
     }
   } else if (v == 1) {
@@ -675,22 +750,35 @@ Task<void> misuse_op(Env& env, const Op& op, int index) {
 
 Task<void> run_op(Env& env, const Op& op, int index) {
   switch (op.variant->kind) {
-    case Kind::join: return join_op(env, op, index);
-    case Kind::poll: return poll_op(env, op, index);
-    case Kind::abort: return abort_op(env, op, index);
-    case Kind::drop: return drop_op(env, op, index);
-    case Kind::blocking: return blocking_op(env, op, index);
+    case Kind::join:
+      return join_op(env, op, index);
+    case Kind::poll:
+      return poll_op(env, op, index);
+    case Kind::abort:
+      return abort_op(env, op, index);
+    case Kind::drop:
+      return drop_op(env, op, index);
+    case Kind::blocking:
+      return blocking_op(env, op, index);
     case Kind::context:
-      return with_mode(op.mode, [&](auto tag) { return context_op<decltype(tag)>(env, op, index); });
-    case Kind::yield: return [](int n) -> Task<void> {
+      return with_mode(op.mode,
+                       [&](auto tag) { return context_op<decltype(tag)>(env, op, index); });
+    case Kind::yield:
+      return [](int n) -> Task<void> {
         for (int i = 0; i <= n; ++i) co_await yield_now();
       }(op.a);
-    case Kind::sleep: return sleep_op(env, op, index);
-    case Kind::notify: return notify_op(env, op, index);
-    case Kind::task_local: return task_local_op(env, op, index);
-    case Kind::awaiter: return awaiter_op(env, op, index);
-    case Kind::throwing: return throwing_op(env, op, index);
-    case Kind::misuse: return misuse_op(env, op, index);
+    case Kind::sleep:
+      return sleep_op(env, op, index);
+    case Kind::notify:
+      return notify_op(env, op, index);
+    case Kind::task_local:
+      return task_local_op(env, op, index);
+    case Kind::awaiter:
+      return awaiter_op(env, op, index);
+    case Kind::throwing:
+      return throwing_op(env, op, index);
+    case Kind::misuse:
+      return misuse_op(env, op, index);
   }
   return [](Env* e, int i) -> Task<void> {
     fail(*e, i, "unknown operation");

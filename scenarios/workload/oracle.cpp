@@ -19,7 +19,8 @@ void Trace::reset() noexcept {
 }
 
 Trace* make_shared_trace() {
-  void* memory = ::mmap(nullptr, sizeof(Trace), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  void* memory =
+      ::mmap(nullptr, sizeof(Trace), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) throw std::bad_alloc();
   Trace* trace = new (memory) Trace();
   trace->reset();
@@ -67,7 +68,8 @@ void fail(Env& env, int op, const std::string& message) {
   if (trace.failed.exchange(1) == 0) {
     std::string text;
     if (op >= 0 && static_cast<std::size_t>(op) < env.program().ops.size()) {
-      text = "op " + std::to_string(op) + " (" + std::string(env.program().ops[op].variant->name) + "): ";
+      text = "op " + std::to_string(op) + " (" + std::string(env.program().ops[op].variant->name) +
+             "): ";
     }
     text += message;
     std::snprintf(trace.message, Trace::kMessageBytes, "%s", text.c_str());

@@ -66,7 +66,9 @@ class Env {
 
   int new_token(int op);
   void token_destroyed(int id);
-  bool token_alive(int id) const noexcept { return destroyed_[id].load(std::memory_order_acquire) == 0; }
+  bool token_alive(int id) const noexcept {
+    return destroyed_[id].load(std::memory_order_acquire) == 0;
+  }
   /// Every token destroyed exactly once; fails otherwise.
   void check_tokens();
 

@@ -140,7 +140,8 @@ std::string Catalogue::environment_prefix() const {
   return prefix;
 }
 
-Program generate(std::uint64_t seed, const Catalogue& catalogue, const std::vector<ModeName>& modes) {
+Program generate(std::uint64_t seed, const Catalogue& catalogue,
+                 const std::vector<ModeName>& modes) {
   SeededRandom random(seed, 0x776f726bULL);
   Program program;
   program.seed = seed;
@@ -170,17 +171,28 @@ namespace {
 
 const char* sleep_duration(int variant_index) {
   switch (variant_index) {
-    case 0: return "0ms";
-    case 1: return "-5ms";
-    case 2: return "1ns";
-    case 3: return "(1 + a) * 1ms";
-    case 4: return "nanoseconds::max()";
-    case 5: return "microseconds::max()";
-    case 6: return "milliseconds::max()";
-    case 7: return "seconds::max()";
-    case 8: return "minutes::max()";
-    case 9: return "hours::max()";
-    default: return "hours(24 * 365 * 300)";
+    case 0:
+      return "0ms";
+    case 1:
+      return "-5ms";
+    case 2:
+      return "1ns";
+    case 3:
+      return "(1 + a) * 1ms";
+    case 4:
+      return "nanoseconds::max()";
+    case 5:
+      return "microseconds::max()";
+    case 6:
+      return "milliseconds::max()";
+    case 7:
+      return "seconds::max()";
+    case 8:
+      return "minutes::max()";
+    case 9:
+      return "hours::max()";
+    default:
+      return "hours(24 * 365 * 300)";
   }
 }
 
@@ -189,23 +201,25 @@ const char* sleep_duration(int variant_index) {
 std::string to_cpp(const Op& op) {
   std::ostringstream out;
   const int v = op.variant->variant;
-  const std::string child = "child(/*value*/ " + std::to_string(op.a) + ", /*yields*/ " + std::to_string(op.b) + ")";
+  const std::string child =
+      "child(/*value*/ " + std::to_string(op.a) + ", /*yields*/ " + std::to_string(op.b) + ")";
   switch (op.variant->kind) {
     case Kind::join:
       if (v == 0) {
-        out << "{ auto h = spawn(" << child << (op.c ? ", inherit_task_locals" : "") << "); check(co_await h == "
-            << op.a << "); }";
+        out << "{ auto h = spawn(" << child << (op.c ? ", inherit_task_locals" : "")
+            << "); check(co_await h == " << op.a << "); }";
       } else if (v == 1) {
-        out << "{ auto h = co_await spawn_blocking([] { return spawn(" << child << "); }); check(co_await std::move(h) == "
-            << op.a << "); }";
+        out << "{ auto h = co_await spawn_blocking([] { return spawn(" << child
+            << "); }); check(co_await std::move(h) == " << op.a << "); }";
       } else {
-        out << "{ JoinHandle<int> h; std::thread([&] { h = runtime.spawn(" << child << "); }).join(); check(co_await h == "
-            << op.a << "); }";
+        out << "{ JoinHandle<int> h; std::thread([&] { h = runtime.spawn(" << child
+            << "); }).join(); check(co_await h == " << op.a << "); }";
       }
       break;
     case Kind::poll:
-      out << "{ auto h = spawn(" << child << "); while (!h.is_finished()) co_await yield_now(); check(co_await h == "
-          << op.a << "); }";
+      out << "{ auto h = spawn(" << child
+          << "); while (!h.is_finished()) co_await yield_now(); check(co_await h == " << op.a
+          << "); }";
       break;
     case Kind::abort: {
       static const char* const bodies[] = {
@@ -227,33 +241,43 @@ std::string to_cpp(const Op& op) {
     }
     case Kind::drop:
       if (v == 2) {
-        out << "(void)spawn([]() -> Task<void> { for (int i = 0; i < 50; ++i) { (void)spawn(child(...)); co_await yield_now(); } }());  // detached, spawning";
+        out << "(void)spawn([]() -> Task<void> { for (int i = 0; i < 50; ++i) { "
+               "(void)spawn(child(...)); co_await yield_now(); } }());  // detached, spawning";
       } else {
         out << "(void)spawn(" << (v == 0 ? child : std::string("sleeps(1ms)")) << ");  // detached";
       }
       break;
     case Kind::blocking:
       if (v == 0) {
-        out << "check(co_await spawn_blocking([] { " << (op.c ? "throw Boom(); " : "") << "return " << op.a << "; }) "
-            << (op.c ? "throws Boom" : "== " + std::to_string(op.a)) << ");";
+        out << "check(co_await spawn_blocking([] { " << (op.c ? "throw Boom(); " : "") << "return "
+            << op.a << "; }) " << (op.c ? "throws Boom" : "== " + std::to_string(op.a)) << ");";
       } else if (v == 1) {
-        out << "(void)spawn_blocking([] { sleep(" << op.b << "ms); });  // detached, the root goes on";
+        out << "(void)spawn_blocking([] { sleep(" << op.b
+            << "ms); });  // detached, the root goes on";
       } else {
         out << "co_await spawn([]() -> Task<void> { (void)spawn_blocking([] { sleep(" << op.b + 1
             << "ms); }); co_return; }());  // detached closure outlives its task";
       }
       break;
     case Kind::context: {
-      const std::string key = "context<std::atomic<long>, " + mode_type(op.mode) + ">(\"WORKLOAD\", init)";
+      const std::string key =
+          "context<std::atomic<long>, " + mode_type(op.mode) + ">(\"WORKLOAD\", init)";
       if (v == 0) {
-        out << "{ auto ref = KEY.local_ref(); co_await yield_now(); ref->fetch_add(1); }  // KEY = " << key;
+        out << "{ auto ref = KEY.local_ref(); co_await yield_now(); ref->fetch_add(1); }  // KEY = "
+            << key;
       } else if (v == 1) {
-        out << "check(co_await KEY.with_blocking([](auto& x) { return x.fetch_add(1) + 1; }) > 0);  // KEY = " << key;
+        out << "check(co_await KEY.with_blocking([](auto& x) { return x.fetch_add(1) + 1; }) > 0); "
+               " // KEY = "
+            << key;
       } else if (v == 3) {
-        out << "{ std::unique_ptr<LocalRef> p; co_await spawn_blocking([&] { p = new LocalRef(KEY.local_ref()); }); "
-               "co_await wait(20ms /* the blocking thread may exit */); (*p)->fetch_add(1); }  // KEY = " << key;
+        out << "{ std::unique_ptr<LocalRef> p; co_await spawn_blocking([&] { p = new "
+               "LocalRef(KEY.local_ref()); }); "
+               "co_await wait(20ms /* the blocking thread may exit */); (*p)->fetch_add(1); }  // "
+               "KEY = "
+            << key;
       } else {
-        out << "co_await KEY.with_async([](auto& ref) -> Task<void> { co_await yield_now(); ref->fetch_add(1); });  // KEY = "
+        out << "co_await KEY.with_async([](auto& ref) -> Task<void> { co_await yield_now(); "
+               "ref->fetch_add(1); });  // KEY = "
             << key;
       }
       break;
@@ -263,66 +287,86 @@ std::string to_cpp(const Op& op) {
       break;
     case Kind::sleep:
       if (v <= 3) {
-        out << "{ auto t0 = now(); co_await sleep_for(" << sleep_duration(v) << "); check(now() - t0 >= "
-            << sleep_duration(v) << "); }";
+        out << "{ auto t0 = now(); co_await sleep_for(" << sleep_duration(v)
+            << "); check(now() - t0 >= " << sleep_duration(v) << "); }";
       } else {
         out << "{ auto h = spawn([]() -> Task<void> { co_await sleep_for(" << sleep_duration(v)
-            << "); }()); co_await sleep_for(5ms); check(!h.is_finished()); h.abort(); check(co_await h throws TaskCancelled); }";
+            << "); }()); co_await sleep_for(5ms); check(!h.is_finished()); h.abort(); "
+               "check(co_await h throws TaskCancelled); }";
       }
       break;
     case Kind::notify: {
       const int waiters = op.a + 1;
       static const char* const forms[] = {
           "n.notify_one(); co_await n.wait() /* the permit lets it pass */; check(no permit left)",
-          "waiters x%d on n; (n.notify_one(); until one more woke) x%d; check(each woke once); check(no permit left)",
-          "waiters x%d on n; n.notify_all() until all woke; check(each woke once); check(no permit stored)",
-          "waiters x%d+1 on n; abort one of them; (n.notify_one(); until one more woke) x%d; check(live waiters woke once)",
+          "waiters x%d on n; (n.notify_one(); until one more woke) x%d; check(each woke once); "
+          "check(no permit left)",
+          "waiters x%d on n; n.notify_all() until all woke; check(each woke once); check(no permit "
+          "stored)",
+          "waiters x%d+1 on n; abort one of them; (n.notify_one(); until one more woke) x%d; "
+          "check(live waiters woke once)",
           "waiter on n; std::thread([&] { n.notify_one(); }).join();",
           "waiter on n; co_await spawn_blocking([&] { n.notify_one(); });",
-          "waiter on n (suspended); n.notify_one(); n.reset() /* one task thread only: no waiter linked; the woken one has not run yet */"};
+          "waiter on n (suspended); n.notify_one(); n.reset() /* one task thread only: no waiter "
+          "linked; the woken one has not run yet */"};
       char text[256];
       std::snprintf(text, sizeof text, forms[v], waiters, waiters);
-      out << "{ auto n = std::make_unique<Notify>(); " << text << (v == 6 ? "; co_await waiter; }" : "; n.reset(); }");
+      out << "{ auto n = std::make_unique<Notify>(); " << text
+          << (v == 6 ? "; co_await waiter; }" : "; n.reset(); }");
       break;
     }
     case Kind::task_local:
       if (v == 0) {
-        out << "co_await L.scope(1, [] { co_await yield_now(); check(L.get() == 1); co_await L.scope(2, ...check(L.get() == 2) x"
+        out << "co_await L.scope(1, [] { co_await yield_now(); check(L.get() == 1); co_await "
+               "L.scope(2, ...check(L.get() == 2) x"
             << op.a + 1 << "); check(L.get() == 1); });";
       } else if (v == 1) {
-        out << "co_await L.scope(7, [] { auto h = spawn(reads_L()" << (op.c ? ", inherit_task_locals" : "")
+        out << "co_await L.scope(7, [] { auto h = spawn(reads_L()"
+            << (op.c ? ", inherit_task_locals" : "")
             << "); check(co_await h == " << (op.c ? "7" : "nullopt") << "); });";
       } else if (v == 2) {
-        out << "co_await L.scope(1, [] { try { co_await L.scope(2, throws_after_yield()); } catch (Boom&) {} check(L.get() == 1); });";
+        out << "co_await L.scope(1, [] { try { co_await L.scope(2, throws_after_yield()); } catch "
+               "(Boom&) {} check(L.get() == 1); });";
       } else {
-        out << "L.sync_scope(5, [] { check(L.get() == 5); }); check(!L.try_get()); check(co_await spawn_blocking([] { return L.try_get(); }) == nullopt);";
+        out << "L.sync_scope(5, [] { check(L.get() == 5); }); check(!L.try_get()); check(co_await "
+               "spawn_blocking([] { return L.try_get(); }) == nullopt);";
       }
       break;
     case Kind::awaiter: {
       static const char* const forms[] = {
-          "co_await L.scope(3, [] { try { co_await ThrowsInSuspend{}; } catch (Boom&) {} check(L.get() == 3); co_await yield_now(); check(L.get() == 3); });",
-          "co_await L.scope(3, [] { try { co_await ThrowsInResume{}; } catch (Boom&) {} check(L.get() == 3); co_await yield_now(); check(L.get() == 3); });",
-          "co_await L.scope(3, [] { check(co_await CompletesSynchronously{} == 42); check(L.get() == 3); co_await yield_now(); check(L.get() == 3); });  // await_suspend returns false",
+          "co_await L.scope(3, [] { try { co_await ThrowsInSuspend{}; } catch (Boom&) {} "
+          "check(L.get() == 3); co_await yield_now(); check(L.get() == 3); });",
+          "co_await L.scope(3, [] { try { co_await ThrowsInResume{}; } catch (Boom&) {} "
+          "check(L.get() == 3); co_await yield_now(); check(L.get() == 3); });",
+          "co_await L.scope(3, [] { check(co_await CompletesSynchronously{} == 42); check(L.get() "
+          "== 3); co_await yield_now(); check(L.get() == 3); });  // await_suspend returns false",
           "check(co_await spawn(awaits(ResumesOnForeignThread{})) == value);",
-          "{ auto h = spawn(awaits(ResumesOnForeignThread{/*after*/ 2ms})); h.abort(); co_await h; }  // aborted while away"};
+          "{ auto h = spawn(awaits(ResumesOnForeignThread{/*after*/ 2ms})); h.abort(); co_await h; "
+          "}  // aborted while away"};
       out << forms[v];
       break;
     }
     case Kind::throwing:
       if (v == 0) {
-        out << "try { co_await spawn(throws_after(" << op.b << " yields)); check(false); } catch (Boom&) {}";
+        out << "try { co_await spawn(throws_after(" << op.b
+            << " yields)); check(false); } catch (Boom&) {}";
       } else {
         out << "(void)spawn(throws_after(" << op.b << " yields));  // detached";
       }
       break;
     case Kind::misuse: {
       static const char* const forms[] = {
-          "{ auto h = spawn(child(...)); co_await h; check(co_await h throws); }  // the outcome taken twice",
-          "{ auto h = spawn(child(...)); auto g = std::move(h); check(h.is_finished() throws or is false); co_await g; }",
+          "{ auto h = spawn(child(...)); co_await h; check(co_await h throws); }  // the outcome "
+          "taken twice",
+          "{ auto h = spawn(child(...)); auto g = std::move(h); check(h.is_finished() throws or is "
+          "false); co_await g; }",
           "{ auto h = spawn(child(...)); h.wait(); }  // blocking wait inside a task",
-          "{ auto* r = new Runtime(...); r->spawn([r]() -> Task<void> { delete r; co_return; }()); }  // destroyed from its own task",
-          "{ Task<int> t = child(...); co_await std::move(t); co_await std::move(t); }  // a Task awaited twice",
-          "{ auto h = spawn(yields_for_a_while()); auto a = spawn(awaits(h)), b = spawn(awaits(h)); co_await a; co_await b; }  // two awaiters of one JoinHandle"};
+          "{ auto* r = new Runtime(...); r->spawn([r]() -> Task<void> { delete r; co_return; }()); "
+          "}  // destroyed from its own task",
+          "{ Task<int> t = child(...); co_await std::move(t); co_await std::move(t); }  // a Task "
+          "awaited twice",
+          "{ auto h = spawn(yields_for_a_while()); auto a = spawn(awaits(h)), b = "
+          "spawn(awaits(h)); co_await a; co_await b; }  // two awaiters of one JoinHandle"};
       out << forms[v];
       break;
     }
@@ -352,16 +396,18 @@ std::string to_cpp(const Program& program) {
       out << to_cpp(op) << "\n";
     }
   }
-  if (std::any_of(program.ops.begin(), program.ops.end(), [](const Op& op) { return op.concurrent; })) {
+  if (std::any_of(program.ops.begin(), program.ops.end(),
+                  [](const Op& op) { return op.concurrent; })) {
     out << "  co_await every_concurrent_operation();\n";
   }
   if (program.ending == Ending::settle) {
     out << "  co_await settled();  // every detached child and closure finished\n";
   }
   out << "}());\n";
-  out << (program.ending == Ending::settle ? "// runtime destroyed; then: every frame destroyed exactly once\n"
-                                           : "// runtime destroyed at once, with detached work in flight; then: every frame "
-                                             "destroyed exactly once\n");
+  out << (program.ending == Ending::settle
+              ? "// runtime destroyed; then: every frame destroyed exactly once\n"
+              : "// runtime destroyed at once, with detached work in flight; then: every frame "
+                "destroyed exactly once\n");
   return out.str();
 }
 

@@ -25,19 +25,19 @@
 namespace asyncl::scenarios::workload {
 
 enum class Kind : std::uint8_t {
-  join,          // spawn a child and co_await its JoinHandle
-  poll,          // spawn, poll is_finished in a yield loop, then co_await
-  abort,         // spawn, abort at some point, co_await
-  drop,          // spawn and drop the JoinHandle (detach)
-  blocking,      // spawn_blocking awaited or detached
-  context,       // Context<T, Mode>: local_ref across a yield, with_blocking, with_async
-  yield,         // yield_now
-  sleep,         // sleep_for edge durations
-  notify,        // Notify: permits, one and all, aborted waiters, notify from other threads
-  task_local,    // TaskLocal scopes across suspensions, nested, inherited, with exceptions
-  awaiter,       // user awaiters: throwing, synchronous, resuming on a foreign std::thread
-  throwing,      // task bodies that throw, awaited or detached
-  misuse,        // misuse the API documents as invalid or undefined (named runtime defects)
+  join,        // spawn a child and co_await its JoinHandle
+  poll,        // spawn, poll is_finished in a yield loop, then co_await
+  abort,       // spawn, abort at some point, co_await
+  drop,        // spawn and drop the JoinHandle (detach)
+  blocking,    // spawn_blocking awaited or detached
+  context,     // Context<T, Mode>: local_ref across a yield, with_blocking, with_async
+  yield,       // yield_now
+  sleep,       // sleep_for edge durations
+  notify,      // Notify: permits, one and all, aborted waiters, notify from other threads
+  task_local,  // TaskLocal scopes across suspensions, nested, inherited, with exceptions
+  awaiter,     // user awaiters: throwing, synchronous, resuming on a foreign std::thread
+  throwing,    // task bodies that throw, awaited or detached
+  misuse,      // misuse the API documents as invalid or undefined (named runtime defects)
 };
 
 struct Variant {
@@ -88,7 +88,8 @@ struct Program {
   std::vector<Op> ops;
 };
 
-Program generate(std::uint64_t seed, const Catalogue& catalogue, const std::vector<ModeName>& modes);
+Program generate(std::uint64_t seed, const Catalogue& catalogue,
+                 const std::vector<ModeName>& modes);
 
 /// One operation as a C++-like statement (no trailing newline).
 std::string to_cpp(const Op& op);

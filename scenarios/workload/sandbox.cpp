@@ -31,21 +31,27 @@ std::string line_at(std::string_view text, std::size_t position) {
   const std::size_t start = text.rfind('\n', position);
   const std::size_t begin = start == std::string_view::npos ? 0 : start + 1;
   const std::size_t end = text.find('\n', position);
-  return std::string(text.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin));
+  return std::string(
+      text.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin));
 }
 
 /// "asan:heap-use-after-free" from the first sanitizer headline, or "" when there is none;
 /// `position` is where in `text` it starts.
-std::string sanitizer_signature(std::string_view text, std::string& headline, std::size_t& position) {
+std::string sanitizer_signature(std::string_view text, std::string& headline,
+                                std::size_t& position) {
   static constexpr std::pair<std::string_view, std::string_view> kTools[] = {
-      {"ThreadSanitizer: ", "tsan"}, {"AddressSanitizer: ", "asan"}, {"LeakSanitizer: ", "lsan"},
+      {"ThreadSanitizer: ", "tsan"},
+      {"AddressSanitizer: ", "asan"},
+      {"LeakSanitizer: ", "lsan"},
       {"UndefinedBehaviorSanitizer: ", "ubsan"}};
   std::size_t best = std::string_view::npos;
   std::string signature;
   for (const auto& [marker, tool] : kTools) {
-    for (std::size_t at = text.find(marker); at != std::string_view::npos; at = text.find(marker, at + 1)) {
+    for (std::size_t at = text.find(marker); at != std::string_view::npos;
+         at = text.find(marker, at + 1)) {
       const std::string line = line_at(text, at);
-      if (line.find("WARNING: ") == std::string::npos && line.find("ERROR: ") == std::string::npos) continue;
+      if (line.find("WARNING: ") == std::string::npos && line.find("ERROR: ") == std::string::npos)
+        continue;
       if (at < best) {
         best = at;
         std::string kind(text.substr(at + marker.size(), text.find('\n', at) - at - marker.size()));
@@ -94,7 +100,8 @@ std::string variant_of(const char* message) {
 
 std::string trace_text(const Program& program, const Trace& trace) {
   std::string text;
-  for (std::size_t i = 0; i < program.ops.size() && i < static_cast<std::size_t>(Trace::kMaxOps); ++i) {
+  for (std::size_t i = 0; i < program.ops.size() && i < static_cast<std::size_t>(Trace::kMaxOps);
+       ++i) {
     const int state = trace.state[i].load();
     text += state == 2 ? "  done     " : state == 1 ? "  RUNNING  " : "  -        ";
     text += "/*" + std::to_string(i) + "*/ " + to_cpp(program.ops[i]) + "\n";
@@ -102,7 +109,8 @@ std::string trace_text(const Program& program, const Trace& trace) {
   return text;
 }
 
-SandboxResult run_sandboxed(const Program& program, Trace& trace, std::chrono::milliseconds timeout) {
+SandboxResult run_sandboxed(const Program& program, Trace& trace,
+                            std::chrono::milliseconds timeout) {
   SandboxResult result;
   trace.reset();
   std::FILE* captured = std::tmpfile();
@@ -150,7 +158,8 @@ SandboxResult run_sandboxed(const Program& program, Trace& trace, std::chrono::m
       trace.failed.load() != 0 && result.stderr_text.find("workload oracle: ") < sanitizer_at;
   if (hung) {
     result.signature = "hang";
-    result.message = "no end within " + std::to_string(timeout.count()) + " ms (the watchdog killed it)";
+    result.message =
+        "no end within " + std::to_string(timeout.count()) + " ms (the watchdog killed it)";
   } else if (!sanitizer.empty() && !oracle_first) {
     result.signature = sanitizer;
     result.message = headline;
@@ -160,7 +169,8 @@ SandboxResult run_sandboxed(const Program& program, Trace& trace, std::chrono::m
   } else if (WIFSIGNALED(status)) {
     result.signature = std::string("signal:") + ::strsignal(WTERMSIG(status));
     const std::size_t last = result.stderr_text.find_last_not_of('\n');
-    result.message = last == std::string::npos ? result.signature : line_at(result.stderr_text, last);
+    result.message =
+        last == std::string::npos ? result.signature : line_at(result.stderr_text, last);
   } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     result.signature = "pass";
   } else {

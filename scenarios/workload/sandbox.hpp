@@ -10,8 +10,8 @@
 //         pass                exit 0, nothing on stderr that a sanitizer wrote
 //         oracle:VARIANT      the oracle's message (exit 3)
 //         TOOL:KIND           the first sanitizer report ("asan:heap-use-after-free in F" with
-//                             its first frame, "tsan:data race", "ubsan:signed integer overflow: ...",
-//                             "lsan:detected memory leaks")
+//                             its first frame, "tsan:data race", "ubsan:signed integer overflow:
+//                             ...", "lsan:detected memory leaks")
 //         signal:NAME         killed by a signal without a sanitizer report (e.g. an abort())
 //         hang                the watchdog ended it
 //       The signature is what the shrinker keeps constant.
@@ -31,14 +31,15 @@ struct SandboxResult {
   std::string signature;  // "pass", "oracle:...", "asan:...", "signal:...", "hang"
   std::string message;    // one line: the oracle's message, the report's headline, ...
   std::string stderr_text;
-  std::string trace;      // hang: the operations and how far each got
-  long operations = 0;    // operations the program finished
+  std::string trace;    // hang: the operations and how far each got
+  long operations = 0;  // operations the program finished
   double seconds = 0;
 
   bool passed() const { return signature == "pass"; }
 };
 
-SandboxResult run_sandboxed(const Program& program, Trace& trace, std::chrono::milliseconds timeout);
+SandboxResult run_sandboxed(const Program& program, Trace& trace,
+                            std::chrono::milliseconds timeout);
 
 /// Each operation of `program`, marked done / RUNNING / not started from the trace.
 std::string trace_text(const Program& program, const Trace& trace);

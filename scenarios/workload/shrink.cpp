@@ -26,8 +26,9 @@ ShrinkResult shrink(const Program& failing, const std::function<bool(const Progr
     bool reduced = false;
     for (std::size_t start = 0; start < size && !result.exhausted; start += chunk) {
       Program candidate = result.program;
-      candidate.ops.erase(candidate.ops.begin() + static_cast<std::ptrdiff_t>(start),
-                          candidate.ops.begin() + static_cast<std::ptrdiff_t>(std::min(size, start + chunk)));
+      candidate.ops.erase(
+          candidate.ops.begin() + static_cast<std::ptrdiff_t>(start),
+          candidate.ops.begin() + static_cast<std::ptrdiff_t>(std::min(size, start + chunk)));
       if (try_candidate(candidate)) {
         result.program = std::move(candidate);
         chunks = std::max<std::size_t>(chunks - 1, 2);
@@ -42,7 +43,8 @@ ShrinkResult shrink(const Program& failing, const std::function<bool(const Progr
   if (!result.exhausted) {
     Program candidate = result.program;
     candidate.ending = candidate.ending == Ending::settle ? Ending::drop_now : Ending::settle;
-    if (candidate.ending == Ending::drop_now && try_candidate(candidate)) result.program = std::move(candidate);
+    if (candidate.ending == Ending::drop_now && try_candidate(candidate))
+      result.program = std::move(candidate);
   }
   return result;
 }

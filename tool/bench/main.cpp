@@ -26,7 +26,9 @@ int main(int argc, char** argv) {
   int exit_code = asyncl::tool::kExitUsageOrEnvironment;
   cli::CompareOptions compare_options;
   cli::ListOptions list_options;
-  cli::setup_compare(app, compare_options)->callback([&] { exit_code = cli::run_compare(compare_options); });
+  cli::setup_compare(app, compare_options)->callback([&] {
+    exit_code = cli::run_compare(compare_options);
+  });
   cli::setup_list(app, list_options)->callback([&] { exit_code = cli::run_list(list_options); });
   return asyncl::tool::run_command_line(app, argc, argv, "asyncl-bench: error: ", exit_code);
 }

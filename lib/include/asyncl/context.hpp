@@ -143,9 +143,9 @@ class Context;
 namespace detail {
 
 template <class Mode>
-inline constexpr bool is_context_mode_v = std::is_same_v<Mode, mode::barrier> ||
-                                          std::is_same_v<Mode, mode::leaky> ||
-                                          std::is_same_v<Mode, mode::shared>;
+inline constexpr bool is_context_mode_v =
+    std::is_same_v<Mode, mode::barrier> || std::is_same_v<Mode, mode::leaky> ||
+    std::is_same_v<Mode, mode::shared>;
 
 /// False for every T, but only once T is known: a static_assert on it fires when the enclosing
 /// member of a class template is instantiated, that is, used.
@@ -157,8 +157,8 @@ struct IsTask : std::false_type {};
 template <class R>
 struct IsTask<Task<R>> : std::true_type {};
 
-[[noreturn, gnu::cold, gnu::noinline]] inline void throw_context_misuse(const char* name,
-                                                                         const ThreadContext& thread) {
+[[noreturn, gnu::cold, gnu::noinline]] inline void throw_context_misuse(
+    const char* name, const ThreadContext& thread) {
   const char* where = thread.role == ThreadRole::timer ? "the timer thread of an asyncl runtime"
                       : thread.role == ThreadRole::none
                           ? "a thread outside any asyncl runtime"
@@ -167,7 +167,8 @@ struct IsTask<Task<R>> : std::true_type {};
                       "' called on " + where +
                       "; barrier-mode references may be made only on a runtime's worker or "
                       "blocking threads of a barrier-protected runtime, or on the owner thread "
-                      "inside block_on of a current-thread runtime (use asyncl::mode::leaky or asyncl::mode::shared "
+                      "inside block_on of a current-thread runtime (use asyncl::mode::leaky or "
+                      "asyncl::mode::shared "
                       "elsewhere)");
 }
 
@@ -176,8 +177,9 @@ struct IsTask<Task<R>> : std::true_type {};
 /// A reference to the object of one key on the thread that made it. See the file comment.
 template <class T, class Mode = mode::default_mode>
 class LocalRef {
-  static_assert(detail::is_context_mode_v<Mode>, "asyncl::LocalRef<T, Mode>: Mode must be "
-                                                 "asyncl::mode::barrier, leaky or shared");
+  static_assert(detail::is_context_mode_v<Mode>,
+                "asyncl::LocalRef<T, Mode>: Mode must be "
+                "asyncl::mode::barrier, leaky or shared");
 
  public:
   // A LocalRef may not leave its task (see the file comment): no implicit copies (clone() is
@@ -228,13 +230,15 @@ class LocalRef {
 /// A key: names one T per thread. Immutable; make it with asyncl::context<T, Mode>(name, init).
 template <class T, class Mode, class Init>
 class Context {
-  static_assert(detail::is_context_mode_v<Mode>, "asyncl::context<T, Mode>: Mode must be "
-                                                 "asyncl::mode::barrier, leaky or shared");
+  static_assert(detail::is_context_mode_v<Mode>,
+                "asyncl::context<T, Mode>: Mode must be "
+                "asyncl::mode::barrier, leaky or shared");
   static_assert(std::is_empty_v<Init> && std::is_default_constructible_v<Init>,
                 "asyncl::context<T>(name, init): init must be a captureless lambda, written for "
                 "this key alone (its type names the key's thread-local slot)");
-  static_assert(std::is_invocable_v<Init&>, "asyncl::context<T>(name, init): init() must be "
-                                            "callable without arguments");
+  static_assert(std::is_invocable_v<Init&>,
+                "asyncl::context<T>(name, init): init() must be "
+                "callable without arguments");
 
   using Slot = detail::ContextSlot<T, Init, Mode::kind>;
 
@@ -253,7 +257,8 @@ class Context {
     using Target = typename LocalRef<T, Mode>::Target;
     if constexpr (Mode::kind == detail::ContextMode::barrier) {
       const auto [object, thread] = Slot::object_for_ref();
-      if (object == nullptr) [[unlikely]] detail::throw_context_misuse(name_, *thread);
+      if (object == nullptr) [[unlikely]]
+        detail::throw_context_misuse(name_, *thread);
 #if defined(ASYNCL_CHECKED)
       thread->barrier_key = name_;
 #endif

@@ -212,8 +212,9 @@ class JoinSet {
     const auto slot = members_.emplace(id, nullptr).first;
     try {
       slot->second = detail::spawn_blocking_on(
-          runtime, [fn = std::decay_t<F>(std::forward<F>(fn)),
-                    member = detail::JoinSetMember(ready_, id)]() mutable -> T { return fn(); });
+          runtime,
+          [fn = std::decay_t<F>(std::forward<F>(fn)),
+           member = detail::JoinSetMember(ready_, id)]() mutable -> T { return fn(); });
     } catch (...) {
       members_.erase(slot);
       throw;
@@ -255,7 +256,8 @@ class JoinSet {
     const auto slot = members_.emplace(id, nullptr).first;  // first: it may throw
     try {
       slot->second = detail::spawn_on(
-          runtime, detail::join_set_member(detail::JoinSetMember(ready_, id), std::move(task)), inherit);
+          runtime, detail::join_set_member(detail::JoinSetMember(ready_, id), std::move(task)),
+          inherit);
     } catch (...) {
       members_.erase(slot);
       throw;

@@ -4,8 +4,8 @@
 //
 // Defines:
 //   asyncl::Runtime, asyncl::Runtime::Builder
-//   asyncl::Runtime::Handle                    (spawn from anywhere; refused once the runtime is gone)
-//   asyncl::spawn, asyncl::spawn_blocking      (inside a runtime: use the current one)
+//   asyncl::Runtime::Handle                    (spawn from anywhere; refused once the runtime is
+//   gone) asyncl::spawn, asyncl::spawn_blocking      (inside a runtime: use the current one)
 //   asyncl::inherit_task_locals                (spawn option)
 //   asyncl::this_worker::index()
 //
@@ -71,19 +71,37 @@ class Runtime {
 
   class Builder {
    public:
-    Builder& multi_thread() noexcept { flavor_ = Flavor::multi_thread; return *this; }
-    Builder& current_thread() noexcept { flavor_ = Flavor::current_thread; return *this; }
+    Builder& multi_thread() noexcept {
+      flavor_ = Flavor::multi_thread;
+      return *this;
+    }
+    Builder& current_thread() noexcept {
+      flavor_ = Flavor::current_thread;
+      return *this;
+    }
     /// Workers of a multi-thread runtime (default: hardware threads, at least 1).
-    Builder& worker_threads(std::size_t n) noexcept { workers_ = n; return *this; }
+    Builder& worker_threads(std::size_t n) noexcept {
+      workers_ = n;
+      return *this;
+    }
     /// Most threads the blocking pool starts (default 64, at least 1).
-    Builder& max_blocking_threads(std::size_t n) noexcept { max_blocking_ = n; return *this; }
+    Builder& max_blocking_threads(std::size_t n) noexcept {
+      max_blocking_ = n;
+      return *this;
+    }
     /// How long an idle blocking thread waits for work before it exits (default 10 s). A thread
     /// that a barrier-mode LocalRef points into never exits before shutdown.
-    Builder& blocking_keep_alive(std::chrono::milliseconds d) noexcept { keep_alive_ = d; return *this; }
+    Builder& blocking_keep_alive(std::chrono::milliseconds d) noexcept {
+      keep_alive_ = d;
+      return *this;
+    }
     /// Default true: pool threads rendezvous at shutdown before any exits (step 5), so
     /// barrier-mode contexts may be used on this runtime. false skips the rendezvous; only
     /// leaky- and shared-mode contexts may then be used (barrier-mode local_ref() is refused).
-    Builder& barrier_protected(bool on) noexcept { barrier_protected_ = on; return *this; }
+    Builder& barrier_protected(bool on) noexcept {
+      barrier_protected_ = on;
+      return *this;
+    }
     Runtime build() const;
 
    private:
@@ -211,17 +229,19 @@ class Runtime::Handle {
 /// owner inside block_on). Outside a runtime: std::logic_error.
 template <class T>
 JoinHandle<T> spawn(Task<T> task) {
-  return JoinHandle<T>(detail::spawn_on(detail::current_runtime("asyncl::spawn"), std::move(task), false));
+  return JoinHandle<T>(
+      detail::spawn_on(detail::current_runtime("asyncl::spawn"), std::move(task), false));
 }
 template <class T>
 JoinHandle<T> spawn(Task<T> task, InheritTaskLocals) {
-  return JoinHandle<T>(detail::spawn_on(detail::current_runtime("asyncl::spawn"), std::move(task), true));
+  return JoinHandle<T>(
+      detail::spawn_on(detail::current_runtime("asyncl::spawn"), std::move(task), true));
 }
 template <class F>
 auto spawn_blocking(F&& fn) {
   using R = std::invoke_result_t<std::decay_t<F>&>;
-  return JoinHandle<R>(
-      detail::spawn_blocking_on(detail::current_runtime("asyncl::spawn_blocking"), std::forward<F>(fn)));
+  return JoinHandle<R>(detail::spawn_blocking_on(detail::current_runtime("asyncl::spawn_blocking"),
+                                                 std::forward<F>(fn)));
 }
 
 namespace this_worker {

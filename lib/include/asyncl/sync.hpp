@@ -5,7 +5,8 @@
 //   asyncl::yield_now()     suspends and requeues the task behind the work already waiting
 //   asyncl::sleep_for(d)    suspends for at least d, driven by the runtime's timer thread
 //   asyncl::sleep_until(t)  suspends until the time point t (any clock; steady_clock directly)
-//   asyncl::Notify          wakes one or all waiting tasks; notify_one stores a permit if none waits
+//   asyncl::Notify          wakes one or all waiting tasks; notify_one stores a permit if none
+//   waits
 //
 //   asyncl::Notify ready;
 //   co_await ready.wait();        // in one task
@@ -51,10 +52,12 @@ namespace detail {
 /// `d` as a steady_clock duration, saturated at the duration's limits instead of overflowing;
 /// NaN is zero.
 template <class Rep, class Period>
-constexpr std::chrono::steady_clock::duration saturating_steady_duration(std::chrono::duration<Rep, Period> d) {
+constexpr std::chrono::steady_clock::duration saturating_steady_duration(
+    std::chrono::duration<Rep, Period> d) {
   using Steady = std::chrono::steady_clock::duration;
   using Wide = std::chrono::duration<long double, typename Steady::period>;
-  const Wide wide = std::chrono::duration_cast<Wide>(std::chrono::duration<long double, Period>(d.count()));
+  const Wide wide =
+      std::chrono::duration_cast<Wide>(std::chrono::duration<long double, Period>(d.count()));
   if (!(wide == wide)) return Steady::zero();
   if (wide >= Wide(static_cast<long double>(Steady::max().count()))) return Steady::max();
   if (wide <= Wide(static_cast<long double>(Steady::min().count()))) return Steady::min();
@@ -62,8 +65,8 @@ constexpr std::chrono::steady_clock::duration saturating_steady_duration(std::ch
 }
 
 /// now + d, saturated at the time point's limits.
-inline std::chrono::steady_clock::time_point saturating_deadline(std::chrono::steady_clock::time_point now,
-                                                                 std::chrono::steady_clock::duration d) {
+inline std::chrono::steady_clock::time_point saturating_deadline(
+    std::chrono::steady_clock::time_point now, std::chrono::steady_clock::duration d) {
   using TimePoint = std::chrono::steady_clock::time_point;
   const auto since_epoch = now.time_since_epoch();
   if (d > d.zero() && since_epoch > TimePoint::duration::max() - d) return TimePoint::max();
@@ -79,7 +82,8 @@ inline std::chrono::steady_clock::time_point saturating_deadline(std::chrono::st
 class SleepAwaiter {
  public:
   using is_asyncl_awaiter = void;
-  explicit SleepAwaiter(std::chrono::steady_clock::time_point deadline) noexcept : deadline_(deadline) {}
+  explicit SleepAwaiter(std::chrono::steady_clock::time_point deadline) noexcept
+      : deadline_(deadline) {}
   SleepAwaiter(SleepAwaiter&& other) noexcept : deadline_(other.deadline_) {}
   SleepAwaiter& operator=(SleepAwaiter&&) = delete;
   ~SleepAwaiter() {

@@ -80,7 +80,9 @@ template <class T>
 class TaskPromise final : public TaskPromiseStorage<T> {
  public:
   Task<T> get_return_object() noexcept;
-  PromiseBase::InitialAwaiter initial_suspend() noexcept { return PromiseBase::InitialAwaiter(this); }
+  PromiseBase::InitialAwaiter initial_suspend() noexcept {
+    return PromiseBase::InitialAwaiter(this);
+  }
 
   struct FinalAwaiter {
     bool await_ready() const noexcept { return false; }

@@ -107,7 +107,8 @@ class TaskLocal {
   /// `task` does. Lazy like every Task. Invalid: a moved-from `task` (std::invalid_argument).
   template <class U>
   Task<U> scope(T value, Task<U> task) const {
-    if (!task.valid()) throw std::invalid_argument("asyncl::TaskLocal::scope: the task was moved from");
+    if (!task.valid())
+      throw std::invalid_argument("asyncl::TaskLocal::scope: the task was moved from");
     return scoped(this, std::move(value), std::move(task));
   }
 
@@ -127,7 +128,8 @@ class TaskLocal {
   template <class F>
   decltype(auto) with(F&& fn) const {
     detail::ScopeNode* node = find();
-    if (node == nullptr) [[unlikely]] throw_outside_scope("with");
+    if (node == nullptr) [[unlikely]]
+      throw_outside_scope("with");
     return std::invoke(std::forward<F>(fn), value_of(node));
   }
 
@@ -151,18 +153,15 @@ class TaskLocal {
   }
 
   /// A copy of the value. Throws TaskLocalAccessError outside every scope of the key.
-  std::remove_cv_t<T> get() const
-    requires std::is_copy_constructible_v<T>
-  {
+  std::remove_cv_t<T> get() const requires std::is_copy_constructible_v<T> {
     detail::ScopeNode* node = find();
-    if (node == nullptr) [[unlikely]] throw_outside_scope("get");
+    if (node == nullptr) [[unlikely]]
+      throw_outside_scope("get");
     return value_of(node);
   }
 
   /// A copy of the value, or std::nullopt outside every scope of the key.
-  std::optional<std::remove_cv_t<T>> try_get() const
-    requires std::is_copy_constructible_v<T>
-  {
+  std::optional<std::remove_cv_t<T>> try_get() const requires std::is_copy_constructible_v<T> {
     detail::ScopeNode* node = find();
     if (node == nullptr) return std::nullopt;
     return value_of(node);
@@ -185,11 +184,13 @@ class TaskLocal {
   };
 
   static detail::ScopeNode* clone_slot(const detail::ScopeNode& node) {
-    return new Slot(static_cast<const TaskLocal*>(node.key), nullptr, static_cast<const Slot&>(node).held);
+    return new Slot(static_cast<const TaskLocal*>(node.key), nullptr,
+                    static_cast<const Slot&>(node).held);
   }
   static void destroy_slot(detail::ScopeNode* node) noexcept { delete static_cast<Slot*>(node); }
 
-  static constexpr auto clone_function() noexcept -> detail::ScopeNode* (*)(const detail::ScopeNode&) {
+  static constexpr auto clone_function() noexcept
+      -> detail::ScopeNode* (*)(const detail::ScopeNode&) {
     if constexpr (std::is_copy_constructible_v<T>) {
       return &clone_slot;
     } else {
@@ -209,16 +210,17 @@ class TaskLocal {
   detail::ScopeNode* find() const noexcept {
     detail::ScopeNode* node = detail::this_thread_context().scope;
     while (node != nullptr && node->key != this) [[unlikely]] {
-      node = node->parent;
-    }
+        node = node->parent;
+      }
     return node;
   }
   static T& value_of(detail::ScopeNode* node) noexcept { return static_cast<Slot*>(node)->held; }
 
   [[noreturn, gnu::cold, gnu::noinline]] static void throw_outside_scope(const char* operation) {
-    throw TaskLocalAccessError(std::string("asyncl::TaskLocal::") + operation +
-                               " called outside every scope of this key (KEY.scope / KEY.sync_scope); "
-                               "try_with and try_get report that without throwing");
+    throw TaskLocalAccessError(
+        std::string("asyncl::TaskLocal::") + operation +
+        " called outside every scope of this key (KEY.scope / KEY.sync_scope); "
+        "try_with and try_get report that without throwing");
   }
 
   class RestoreOnExit {

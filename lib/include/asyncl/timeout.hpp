@@ -170,14 +170,16 @@ Task<R> timeout_awaitable(std::chrono::steady_clock::time_point deadline, Aw awa
   if constexpr (std::is_void_v<R>) {
     co_await timeout_at_impl(deadline, await_in_task<R, Aw>(static_cast<Aw&&>(awaitable)));
   } else {
-    co_return co_await timeout_at_impl(deadline, await_in_task<R, Aw>(static_cast<Aw&&>(awaitable)));
+    co_return co_await timeout_at_impl(deadline,
+                                       await_in_task<R, Aw>(static_cast<Aw&&>(awaitable)));
   }
 }
 
 template <class A>
 auto timeout_any(std::chrono::steady_clock::time_point deadline, A&& work) {
   if constexpr (IsTask<std::remove_cvref_t<A>>::value) {
-    static_assert(!std::is_lvalue_reference_v<A>, "asyncl::timeout takes a Task by value: std::move it");
+    static_assert(!std::is_lvalue_reference_v<A>,
+                  "asyncl::timeout takes a Task by value: std::move it");
     return timeout_at_impl(deadline, std::move(work));
   } else {
     using Aw = std::conditional_t<std::is_lvalue_reference_v<A>, A, std::remove_cvref_t<A>>;

@@ -48,12 +48,14 @@ using asyncl::mode::leaky;
 using asyncl::mode::shared;
 
 template <class Mode>
-inline constexpr auto create_key =
-    asyncl::context<std::uint64_t, Mode>("local_ref/create", [] { return std::uint64_t{0}; });
+inline constexpr auto create_key = asyncl::context<std::uint64_t, Mode>("local_ref/create", [] {
+  return std::uint64_t{0};
+});
 
 template <class Mode>
-inline constexpr auto read_key =
-    asyncl::context<std::uint64_t, Mode>("local_ref/read", [] { return std::uint64_t{0}; });
+inline constexpr auto read_key = asyncl::context<std::uint64_t, Mode>("local_ref/read", [] {
+  return std::uint64_t{0};
+});
 
 template <class Mode>
 inline constexpr auto increment_key = asyncl::context<std::atomic<std::uint64_t>, Mode>(
@@ -64,8 +66,9 @@ inline constexpr auto round_trip_key =
     asyncl::context<std::uint64_t, Mode>("context/round_trip", [] { return std::uint64_t{0}; });
 
 template <class Mode>
-inline constexpr auto churn_key =
-    asyncl::context<std::uint64_t, Mode>("thread/churn", [] { return std::uint64_t{0}; });
+inline constexpr auto churn_key = asyncl::context<std::uint64_t, Mode>("thread/churn", [] {
+  return std::uint64_t{0};
+});
 
 void in_milliseconds(benchmark::internal::Benchmark* benchmark) {
   benchmark->Unit(benchmark::kMillisecond);

@@ -14,8 +14,8 @@
 #include <cstdint>
 
 #include "asyncl_bench/registry.hpp"
-#include "escape.hpp"
 #include "asyncl_bench/thread_churn.hpp"
+#include "escape.hpp"
 
 namespace {
 

@@ -104,15 +104,17 @@ void shutdown_100k(benchmark::State& state) {
 void in_milliseconds(benchmark::internal::Benchmark* b) { b->Unit(benchmark::kMillisecond); }
 
 [[maybe_unused]] const bool kRegistered =
-    asyncl::bench::register_variants("runtime/spawn_join_batch",
-                                     {{"barrier", &spawn_join_batch<true>}, {"leaky", &spawn_join_batch<false>}},
-                                     &in_milliseconds) &&
-    asyncl::bench::register_variants("runtime/spawn_join_one",
-                                     {{"barrier", &spawn_join_one<true>}, {"leaky", &spawn_join_one<false>}}) &&
-    asyncl::bench::register_variants("runtime/yield",
-                                     {{"barrier", &yield_round_trip<true>}, {"leaky", &yield_round_trip<false>}}) &&
-    asyncl::bench::register_variants("runtime/shutdown_100k",
-                                     {{"barrier", &shutdown_100k<true>}, {"leaky", &shutdown_100k<false>}},
-                                     &in_milliseconds);
+    asyncl::bench::register_variants(
+        "runtime/spawn_join_batch",
+        {{"barrier", &spawn_join_batch<true>}, {"leaky", &spawn_join_batch<false>}},
+        &in_milliseconds) &&
+    asyncl::bench::register_variants(
+        "runtime/spawn_join_one",
+        {{"barrier", &spawn_join_one<true>}, {"leaky", &spawn_join_one<false>}}) &&
+    asyncl::bench::register_variants("runtime/yield", {{"barrier", &yield_round_trip<true>},
+                                                       {"leaky", &yield_round_trip<false>}}) &&
+    asyncl::bench::register_variants(
+        "runtime/shutdown_100k",
+        {{"barrier", &shutdown_100k<true>}, {"leaky", &shutdown_100k<false>}}, &in_milliseconds);
 
 }  // namespace

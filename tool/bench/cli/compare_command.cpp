@@ -73,7 +73,8 @@ int run_compare(const CompareOptions& options) {
   if (selected.empty()) {
     throw UsageError("no benchmark matches --filter '" + options.filter.value_or("") + "'");
   }
-  if (std::filesystem::absolute(options.json_path) == std::filesystem::absolute(options.html_path)) {
+  if (std::filesystem::absolute(options.json_path) ==
+      std::filesystem::absolute(options.html_path)) {
     throw UsageError("--json and --html name the same file '" + options.json_path + "'");
   }
   prepare_output(options.json_path);

@@ -13,15 +13,30 @@ namespace {
 
 // The fields Google Benchmark writes into every record; every other numeric field of a record is
 // a user counter.
-constexpr std::array<std::string_view, 24> kStandardFields{
-    "name",           "family_index",   "per_family_instance_index",
-    "run_name",       "run_type",       "repetitions",
-    "repetition_index", "threads",      "iterations",
-    "real_time",      "cpu_time",       "time_unit",
-    "aggregate_name", "aggregate_unit", "error_occurred",
-    "error_message",  "label",          "big_o",
-    "rms",            "complexity",     "allocs_per_iter",
-    "max_bytes_used", "total_allocated_bytes", "net_heap_growth"};
+constexpr std::array<std::string_view, 24> kStandardFields{"name",
+                                                           "family_index",
+                                                           "per_family_instance_index",
+                                                           "run_name",
+                                                           "run_type",
+                                                           "repetitions",
+                                                           "repetition_index",
+                                                           "threads",
+                                                           "iterations",
+                                                           "real_time",
+                                                           "cpu_time",
+                                                           "time_unit",
+                                                           "aggregate_name",
+                                                           "aggregate_unit",
+                                                           "error_occurred",
+                                                           "error_message",
+                                                           "label",
+                                                           "big_o",
+                                                           "rms",
+                                                           "complexity",
+                                                           "allocs_per_iter",
+                                                           "max_bytes_used",
+                                                           "total_allocated_bytes",
+                                                           "net_heap_growth"};
 
 bool is_standard_field(std::string_view key) {
   return std::find(kStandardFields.begin(), kStandardFields.end(), key) != kStandardFields.end();

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "tool_common/json_schema.hpp"
 #include "test_files.hpp"
+#include "tool_common/json_schema.hpp"
 
 namespace asyncl::bench {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "tool_common/json_schema.hpp"
 #include "test_files.hpp"
+#include "tool_common/json_schema.hpp"
 
 namespace asyncl::bench {
 namespace {

@@ -12,11 +12,12 @@ namespace asyncl::tool::testing {
 namespace {
 
 constexpr std::array<std::string_view, 27> kKnownKeywords{
-    "$schema",  "$id",      "$defs",     "$comment", "title",         "description",
-    "default",  "examples", "$ref",      "type",     "const",         "enum",
-    "required", "properties", "additionalProperties", "propertyNames", "items", "minItems",
-    "maxItems", "minimum",  "maximum",   "minLength", "pattern",      "allOf",
-    "if",       "then",     "else"};
+    "$schema",       "$id",       "$defs",    "$comment",   "title",
+    "description",   "default",   "examples", "$ref",       "type",
+    "const",         "enum",      "required", "properties", "additionalProperties",
+    "propertyNames", "items",     "minItems", "maxItems",   "minimum",
+    "maximum",       "minLength", "pattern",  "allOf",      "if",
+    "then",          "else"};
 
 class Validator {
  public:
@@ -28,32 +29,39 @@ class Validator {
       if (!schema.get<bool>()) errors.push_back(at(path) + ": no value is allowed here");
       return;
     }
-    if (!schema.is_object()) throw std::invalid_argument("schema at " + at(path) + " is not an object");
+    if (!schema.is_object())
+      throw std::invalid_argument("schema at " + at(path) + " is not an object");
     for (const auto& [keyword, argument] : schema.items()) {
-      if (std::find(kKnownKeywords.begin(), kKnownKeywords.end(), keyword) == kKnownKeywords.end()) {
+      if (std::find(kKnownKeywords.begin(), kKnownKeywords.end(), keyword) ==
+          kKnownKeywords.end()) {
         throw std::invalid_argument("unsupported schema keyword \"" + keyword + "\"");
       }
     }
-    if (const auto ref = schema.find("$ref"); ref != schema.end()) check(resolve(*ref), value, path, errors);
+    if (const auto ref = schema.find("$ref"); ref != schema.end())
+      check(resolve(*ref), value, path, errors);
     if (const auto type = schema.find("type"); type != schema.end() && !has_type(*type, value)) {
       errors.push_back(at(path) + ": expected type " + type->dump() + ", got " + value.type_name());
       return;
     }
-    if (const auto constant = schema.find("const"); constant != schema.end() && *constant != value) {
+    if (const auto constant = schema.find("const");
+        constant != schema.end() && *constant != value) {
       errors.push_back(at(path) + ": expected " + constant->dump() + ", got " + value.dump());
     }
-    if (const auto options = schema.find("enum"); options != schema.end() &&
+    if (const auto options = schema.find("enum");
+        options != schema.end() &&
         std::find(options->begin(), options->end(), value) == options->end()) {
       errors.push_back(at(path) + ": " + value.dump() + " is not one of " + options->dump());
     }
     if (value.is_object()) check_object(schema, value, path, errors);
     if (value.is_array()) check_array(schema, value, path, errors);
     if (value.is_number()) check_number(schema, value, path, errors);
-    if (const auto shortest = schema.find("minLength"); shortest != schema.end() && value.is_string() &&
+    if (const auto shortest = schema.find("minLength");
+        shortest != schema.end() && value.is_string() &&
         value.get<std::string>().size() < shortest->get<std::size_t>()) {
       errors.push_back(at(path) + ": " + value.dump() + " is shorter than " + shortest->dump());
     }
-    if (const auto pattern = schema.find("pattern"); pattern != schema.end() && value.is_string() &&
+    if (const auto pattern = schema.find("pattern");
+        pattern != schema.end() && value.is_string() &&
         !matches(pattern->get<std::string>(), value.get<std::string>())) {
       errors.push_back(at(path) + ": " + value.dump() + " does not match " + pattern->dump());
     }
@@ -64,7 +72,8 @@ class Validator {
       std::vector<std::string> condition_errors;
       check(*condition, value, path, condition_errors);
       const char* branch = condition_errors.empty() ? "then" : "else";
-      if (const auto chosen = schema.find(branch); chosen != schema.end()) check(*chosen, value, path, errors);
+      if (const auto chosen = schema.find(branch); chosen != schema.end())
+        check(*chosen, value, path, errors);
     }
   }
 
@@ -107,12 +116,13 @@ class Validator {
 
   static bool has_type(const nlohmann::json& type, const nlohmann::json& value) {
     if (type.is_string()) return has_one_type(type.get<std::string>(), value);
-    return std::any_of(type.begin(), type.end(),
-                       [&](const nlohmann::json& one) { return has_one_type(one.get<std::string>(), value); });
+    return std::any_of(type.begin(), type.end(), [&](const nlohmann::json& one) {
+      return has_one_type(one.get<std::string>(), value);
+    });
   }
 
-  void check_object(const nlohmann::json& schema, const nlohmann::json& value, const std::string& path,
-                    std::vector<std::string>& errors) const {
+  void check_object(const nlohmann::json& schema, const nlohmann::json& value,
+                    const std::string& path, std::vector<std::string>& errors) const {
     if (const auto required = schema.find("required"); required != schema.end()) {
       for (const auto& name : *required) {
         if (!value.contains(name.get<std::string>())) {
@@ -133,28 +143,32 @@ class Validator {
     }
   }
 
-  void check_array(const nlohmann::json& schema, const nlohmann::json& value, const std::string& path,
-                   std::vector<std::string>& errors) const {
+  void check_array(const nlohmann::json& schema, const nlohmann::json& value,
+                   const std::string& path, std::vector<std::string>& errors) const {
     if (const auto items = schema.find("items"); items != schema.end()) {
       for (std::size_t index = 0; index < value.size(); ++index) {
         check(*items, value[index], path + "/" + std::to_string(index), errors);
       }
     }
-    if (const auto least = schema.find("minItems"); least != schema.end() && value.size() < least->get<std::size_t>()) {
+    if (const auto least = schema.find("minItems");
+        least != schema.end() && value.size() < least->get<std::size_t>()) {
       errors.push_back(at(path) + ": fewer than " + least->dump() + " items");
     }
-    if (const auto most = schema.find("maxItems"); most != schema.end() && value.size() > most->get<std::size_t>()) {
+    if (const auto most = schema.find("maxItems");
+        most != schema.end() && value.size() > most->get<std::size_t>()) {
       errors.push_back(at(path) + ": more than " + most->dump() + " items");
     }
   }
 
-  static void check_number(const nlohmann::json& schema, const nlohmann::json& value, const std::string& path,
-                           std::vector<std::string>& errors) {
+  static void check_number(const nlohmann::json& schema, const nlohmann::json& value,
+                           const std::string& path, std::vector<std::string>& errors) {
     const double number = value.get<double>();
-    if (const auto low = schema.find("minimum"); low != schema.end() && number < low->get<double>()) {
+    if (const auto low = schema.find("minimum");
+        low != schema.end() && number < low->get<double>()) {
       errors.push_back(at(path) + ": " + value.dump() + " is below the minimum " + low->dump());
     }
-    if (const auto high = schema.find("maximum"); high != schema.end() && number > high->get<double>()) {
+    if (const auto high = schema.find("maximum");
+        high != schema.end() && number > high->get<double>()) {
       errors.push_back(at(path) + ": " + value.dump() + " is above the maximum " + high->dump());
     }
   }
@@ -164,7 +178,8 @@ class Validator {
 
 }  // namespace
 
-std::vector<std::string> validate_json_schema(const nlohmann::json& schema, const nlohmann::json& instance) {
+std::vector<std::string> validate_json_schema(const nlohmann::json& schema,
+                                              const nlohmann::json& instance) {
   std::vector<std::string> errors;
   Validator(schema).check(schema, instance, "", errors);
   return errors;

@@ -19,7 +19,8 @@ namespace {
 class AtomicFile : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "asyncl-tool-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "asyncl-tool-test-XXXXXX").string();
     ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
     directory_ = pattern;
   }
@@ -86,7 +87,8 @@ TEST_F(AtomicFile, ReadOnlyDirectoryLeavesNothing) {
   if (::geteuid() == 0) GTEST_SKIP() << "root writes into read-only directories";
   const auto locked = directory_ / "locked";
   std::filesystem::create_directory(locked);
-  std::filesystem::permissions(locked, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+  std::filesystem::permissions(
+      locked, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
   EXPECT_THROW(write_file_atomically(locked / "verify.json", "x"), EnvironmentError);
   EXPECT_THROW(check_writable(locked / "verify.json"), EnvironmentError);
   std::filesystem::permissions(locked, std::filesystem::perms::owner_all);

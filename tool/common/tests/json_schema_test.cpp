@@ -22,15 +22,20 @@ const nlohmann::json kSchema = nlohmann::json::parse(R"({
 })");
 
 TEST(JsonSchemaValidator, AcceptsAValidDocument) {
-  EXPECT_TRUE(validate_json_schema(kSchema, nlohmann::json::parse(R"({"name":"ok","items":["x",null],"kind":"b"})")).empty());
-  EXPECT_TRUE(validate_json_schema(kSchema, nlohmann::json::parse(R"({"name":"ok","items":[],"kind":"a","count":2})")).empty());
+  EXPECT_TRUE(validate_json_schema(
+                  kSchema, nlohmann::json::parse(R"({"name":"ok","items":["x",null],"kind":"b"})"))
+                  .empty());
+  EXPECT_TRUE(validate_json_schema(kSchema, nlohmann::json::parse(
+                                                R"({"name":"ok","items":[],"kind":"a","count":2})"))
+                  .empty());
 }
 
 TEST(JsonSchemaValidator, ReportsEachViolation) {
-  for (const char* bad : {R"({"items":[]})", R"({"name":"OK","items":[]})", R"({"name":"ok","items":[1]})",
-                          R"({"name":"ok","items":["a","b","c"]})", R"({"name":"ok","items":[],"count":4})",
-                          R"({"name":"ok","items":[],"count":1.5})", R"({"name":"ok","items":[],"kind":"c"})",
-                          R"({"name":"ok","items":[],"kind":"a"})", R"([])"}) {
+  for (const char* bad :
+       {R"({"items":[]})", R"({"name":"OK","items":[]})", R"({"name":"ok","items":[1]})",
+        R"({"name":"ok","items":["a","b","c"]})", R"({"name":"ok","items":[],"count":4})",
+        R"({"name":"ok","items":[],"count":1.5})", R"({"name":"ok","items":[],"kind":"c"})",
+        R"({"name":"ok","items":[],"kind":"a"})", R"([])"}) {
     EXPECT_FALSE(validate_json_schema(kSchema, nlohmann::json::parse(bad)).empty()) << bad;
   }
 }
@@ -48,7 +53,8 @@ TEST(JsonSchemaValidator, ChecksPropertyNamesAndMinLength) {
 }
 
 TEST(JsonSchemaValidator, RefusesKeywordsItDoesNotKnow) {
-  EXPECT_THROW(validate_json_schema(nlohmann::json::parse(R"({"oneOf":[]})"), 1), std::invalid_argument);
+  EXPECT_THROW(validate_json_schema(nlohmann::json::parse(R"({"oneOf":[]})"), 1),
+               std::invalid_argument);
 }
 
 }  // namespace

@@ -5,11 +5,12 @@
 // workflow YAML, the Makefile) and checks:
 //   - every cited *.md, *.hpp and *.cpp path exists. A path resolves against the repository root,
 //     the citing file's folder or any folder above it, any include/ folder of the tree
-//     (asyncl/detail/tls.hpp, tool_common/errors.hpp), or lib/include/asyncl (detail/tls.hpp); a bare file name resolves to any file of that
-//     name; a configured file resolves to its ".in" template. Not citations: #include lines (the
-//     compiler checks those), string literals in C++ (test data), third-party headers (relacy/,
-//     boost/, ...), patterns (*_test.cpp, <topic>_bench.cpp), shell variables ($program.cpp), file:line
-//     positions in sample report text, and the few files the build generates (kGenerated);
+//     (asyncl/detail/tls.hpp, tool_common/errors.hpp), or lib/include/asyncl (detail/tls.hpp); a
+//     bare file name resolves to any file of that name; a configured file resolves to its ".in"
+//     template. Not citations: #include lines (the compiler checks those), string literals in C++
+//     (test data), third-party headers (relacy/, boost/, ...), patterns (*_test.cpp,
+//     <topic>_bench.cpp), shell variables ($program.cpp), file:line positions in sample report
+//     text, and the few files the build generates (kGenerated);
 //   - every "step N" (also "steps N-M", "steps N to M", "steps N, M and P", "step N before step
 //     M") names a step of the shutdown protocol, detail::ShutdownStep;
 //   - the protocol comment at the top of lib/src/scheduler.cpp lists exactly the steps of
@@ -40,8 +41,8 @@ const fs::path kRoot = ASYNCL_SOURCE_DIR;
 const std::set<std::string> kGenerated = {"readme_quickstart.cpp", "git_revision.hpp"};
 
 /// First path components of third-party headers cited in prose.
-const std::set<std::string> kThirdParty = {"relacy", "boost", "CLI", "nlohmann", "benchmark",
-                                           "gtest", "oneapi", "tbb"};
+const std::set<std::string> kThirdParty = {"relacy",    "boost", "CLI",    "nlohmann",
+                                           "benchmark", "gtest", "oneapi", "tbb"};
 
 struct SourceFile {
   std::string path;  // relative to kRoot, with '/'
@@ -51,7 +52,8 @@ struct SourceFile {
 bool is_cpp(const std::string& path) {
   for (const char* ext : {".cpp", ".hpp", ".h", ".hpp.in", ".cpp.in"}) {
     const std::string e = ext;
-    if (path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) return true;
+    if (path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0)
+      return true;
   }
   return false;
 }
@@ -71,7 +73,9 @@ bool is_skipped_directory(const fs::path& path) {
 }
 
 /// Recorded test inputs (sanitizer reports, JSON reports): their paths are data.
-bool is_data(const std::string& relative) { return relative.find("/fixtures/") != std::string::npos; }
+bool is_data(const std::string& relative) {
+  return relative.find("/fixtures/") != std::string::npos;
+}
 
 /// The comments of a C++ file, with everything else blanked (line breaks kept, so line
 /// numbers stay right). #include lines and string literals are code, not citations.
@@ -152,7 +156,8 @@ std::string read(const fs::path& path) {
 class Repository {
  public:
   Repository() {
-    for (auto it = fs::recursive_directory_iterator(kRoot); it != fs::recursive_directory_iterator(); ++it) {
+    for (auto it = fs::recursive_directory_iterator(kRoot);
+         it != fs::recursive_directory_iterator(); ++it) {
       if (it->is_directory()) {
         if (is_skipped_directory(it->path())) {
           it.disable_recursion_pending();
@@ -166,7 +171,8 @@ class Repository {
       names_.insert(it->path().filename().string());
       if (!it->is_regular_file() || !is_scanned(it->path()) || is_data(relative)) continue;
       const std::string text = read(it->path());
-      sources_.push_back({relative, is_cpp(relative) ? cpp_comments(without_includes(text)) : text});
+      sources_.push_back(
+          {relative, is_cpp(relative) ? cpp_comments(without_includes(text)) : text});
     }
   }
 
@@ -206,7 +212,8 @@ const Repository& repository() {
 }
 
 std::size_t line_of(const std::string& text, std::size_t offset) {
-  return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
+  return 1 + static_cast<std::size_t>(
+                 std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
 }
 
 TEST(Repository, WalksTheTree) {
@@ -221,47 +228,53 @@ TEST(Repository, EveryCitedFileExists) {
   const std::regex cited(R"((^|[^\w./*${:<>-])([\w-][\w./-]*\.(md|hpp|cpp))(?![\w-])(:\d)?)");
   std::vector<std::string> missing;
   for (const SourceFile& file : repository().sources()) {
-    for (auto it = std::sregex_iterator(file.text.begin(), file.text.end(), cited); it != std::sregex_iterator();
-         ++it) {
+    for (auto it = std::sregex_iterator(file.text.begin(), file.text.end(), cited);
+         it != std::sregex_iterator(); ++it) {
       const std::smatch& match = *it;
       if (match[4].matched) continue;  // "f.cpp:4:6: runtime error": a position in sample output
       const std::string path = match[2];
       if (!repository().resolves(file.path, path)) {
-        missing.push_back(file.path + ":" + std::to_string(line_of(file.text, match.position(2))) + ": " + path);
+        missing.push_back(file.path + ":" + std::to_string(line_of(file.text, match.position(2))) +
+                          ": " + path);
       }
     }
   }
-  EXPECT_TRUE(missing.empty()) << "cited files that do not exist:\n" << [&] {
-    std::string list;
-    for (const std::string& m : missing) list += "  " + m + "\n";
-    return list;
-  }();
+  EXPECT_TRUE(missing.empty()) << "cited files that do not exist:\n"
+                               << [&] {
+                                    std::string list;
+                                    for (const std::string& m : missing) list += "  " + m + "\n";
+                                    return list;
+                                  }();
 }
 
 TEST(Repository, EveryCitedShutdownStepExists) {
   // "step 5", "steps 4-6", "steps 4 to 6", "steps 2, 4, 5 and 6", "step 6 before step 4".
-  const std::regex citation(R"(\b[Ss]teps? (\d+)((?:(?:, | and | or | to |-|–| before step | after step )\d+)*))");
+  const std::regex citation(
+      R"(\b[Ss]teps? (\d+)((?:(?:, | and | or | to |-|–| before step | after step )\d+)*))");
   const std::regex number(R"(\d+)");
   std::vector<std::string> wrong;
   for (const SourceFile& file : repository().sources()) {
     for (auto it = std::sregex_iterator(file.text.begin(), file.text.end(), citation);
          it != std::sregex_iterator(); ++it) {
       const std::string whole = (*it)[0];
-      for (auto n = std::sregex_iterator(whole.begin(), whole.end(), number); n != std::sregex_iterator(); ++n) {
+      for (auto n = std::sregex_iterator(whole.begin(), whole.end(), number);
+           n != std::sregex_iterator(); ++n) {
         const unsigned step = static_cast<unsigned>(std::stoul((*n)[0]));
         if (step < 1 || step > asyncl::detail::kShutdownStepCount) {
-          wrong.push_back(file.path + ":" + std::to_string(line_of(file.text, it->position(0))) + ": " + whole);
+          wrong.push_back(file.path + ":" + std::to_string(line_of(file.text, it->position(0))) +
+                          ": " + whole);
         }
       }
     }
   }
-  EXPECT_TRUE(wrong.empty()) << "citations of shutdown steps that do not exist (detail::ShutdownStep has "
-                             << asyncl::detail::kShutdownStepCount << "):\n"
-                             << [&] {
-                                  std::string list;
-                                  for (const std::string& w : wrong) list += "  " + w + "\n";
-                                  return list;
-                                }();
+  EXPECT_TRUE(wrong.empty())
+      << "citations of shutdown steps that do not exist (detail::ShutdownStep has "
+      << asyncl::detail::kShutdownStepCount << "):\n"
+      << [&] {
+           std::string list;
+           for (const std::string& w : wrong) list += "  " + w + "\n";
+           return list;
+         }();
 }
 
 TEST(Repository, ProtocolCommentListsEveryShutdownStep) {
@@ -269,15 +282,17 @@ TEST(Repository, ProtocolCommentListsEveryShutdownStep) {
   // "//  4. Destroy frames.  Pool threads pop tasks ..."
   const std::regex heading(R"(\n//\s+(\d+)\.\s+([A-Z][a-z]+(?: [a-z]+)*)\.\s)");
   std::vector<std::pair<unsigned, std::string>> found;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), heading); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), heading);
+       it != std::sregex_iterator(); ++it) {
     found.emplace_back(static_cast<unsigned>(std::stoul((*it)[1])), (*it)[2]);
   }
   std::vector<std::pair<unsigned, std::string>> expected;
   for (const auto step : asyncl::detail::kShutdownSteps) {
     expected.emplace_back(asyncl::detail::number(step), std::string(asyncl::detail::title(step)));
   }
-  EXPECT_EQ(found, expected) << "the numbered steps at the top of lib/src/scheduler.cpp and "
-                                "detail::ShutdownStep (asyncl/detail/shutdown_steps.hpp) must agree";
+  EXPECT_EQ(found, expected)
+      << "the numbered steps at the top of lib/src/scheduler.cpp and "
+         "detail::ShutdownStep (asyncl/detail/shutdown_steps.hpp) must agree";
 }
 
 TEST(ShutdownSteps, CitationsNameNumberAndTitle) {
@@ -285,8 +300,9 @@ TEST(ShutdownSteps, CitationsNameNumberAndTitle) {
   EXPECT_EQ(asyncl::detail::cite(ShutdownStep::rendezvous), "shutdown step 5 (rendezvous)");
   EXPECT_EQ(asyncl::detail::cite({ShutdownStep::cancel, ShutdownStep::destroy_frames}),
             "shutdown steps 2 (cancel), 4 (destroy frames)");
-  EXPECT_EQ(asyncl::detail::cite_reordered(ShutdownStep::thread_return, ShutdownStep::destroy_frames),
-            "shutdown step 6 (return) before step 4 (destroy frames)");
+  EXPECT_EQ(
+      asyncl::detail::cite_reordered(ShutdownStep::thread_return, ShutdownStep::destroy_frames),
+      "shutdown step 6 (return) before step 4 (destroy frames)");
 }
 
 }  // namespace

@@ -19,17 +19,19 @@ namespace asyncl::verify::cli {
 
 CLI::App* setup_check_command(CLI::App& app, CheckOptions& options) {
   CLI::App* command = app.add_subcommand(
-      "check", "Run one scenario or mutant in one flavor, without a report: exit 0 when the scenario "
-               "passes or the mutant is caught as it declares, 1 when not (what ctest runs)");
+      "check",
+      "Run one scenario or mutant in one flavor, without a report: exit 0 when the scenario "
+      "passes or the mutant is caught as it declares, 1 when not (what ctest runs)");
   command->add_option("NAME", options.name, "The scenario or mutant")->required();
   command->add_option("--flavor", options.flavor, "The flavor whose binary runs it")
       ->required()
       ->check(CLI::IsMember({"tsan", "asan", "relacy"}));
-  command->add_option("--scenarios", options.scenarios,
-                      "The flavor's scenario binary (default: the one under the build root)")
+  command
+      ->add_option("--scenarios", options.scenarios,
+                   "The flavor's scenario binary (default: the one under the build root)")
       ->type_name("FILE");
-  add_scenario_process_options(*command, options.iterations, options.seed, options.mode, options.mutant_runs,
-                               options.timeout_s);
+  add_scenario_process_options(*command, options.iterations, options.seed, options.mode,
+                               options.mutant_runs, options.timeout_s);
   add_build_dir_option(*command, options.build_dir);
   return command;
 }
@@ -38,7 +40,8 @@ int run_check_command(const CheckOptions& options) {
   const ScenarioBinary binary = [&] {
     if (options.scenarios.empty()) {
       const Workspace workspace = locate_workspace(options.build_dir);
-      return ScenarioBinary::locate(workspace.build_root, options.flavor, shown_path(workspace.build_root));
+      return ScenarioBinary::locate(workspace.build_root, options.flavor,
+                                    shown_path(workspace.build_root));
     }
     if (::access(options.scenarios.c_str(), X_OK) != 0) {
       throw EnvironmentError("--scenarios " + options.scenarios + " is not an executable file");
@@ -50,14 +53,15 @@ int run_check_command(const CheckOptions& options) {
   const auto entry = std::find_if(entries.begin(), entries.end(),
                                   [&](const CatalogEntry& e) { return e.name == options.name; });
   if (entry == entries.end()) {
-    throw UsageError("`" + binary.path().string() + " list` has no scenario or mutant named '" + options.name +
-                     "'");
+    throw UsageError("`" + binary.path().string() + " list` has no scenario or mutant named '" +
+                     options.name + "'");
   }
   PlanItem item{.index = 0, .flavor = options.flavor, .entry = *entry, .expected_detection = {}};
   if (entry->kind == EntryKind::mutant) {
     const std::optional<std::string> expected = entry->expected_detection(options.flavor);
     if (!expected) {
-      std::cout << "SKIPPED: " << options.name << " declares no detection for " << options.flavor << "\n";
+      std::cout << "SKIPPED: " << options.name << " declares no detection for " << options.flavor
+                << "\n";
       return kExitOk;
     }
     item.expected_detection = *expected;

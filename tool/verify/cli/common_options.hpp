@@ -15,10 +15,11 @@ namespace asyncl::verify::cli {
 void add_build_dir_option(CLI::App& command, std::string& build_dir);
 
 // --flavor tsan,asan,relacy (comma separated or repeated).
-void add_flavor_option(CLI::App& command, std::vector<std::string>& flavors, const std::string& help);
+void add_flavor_option(CLI::App& command, std::vector<std::string>& flavors,
+                       const std::string& help);
 
 // --iterations, --seed, --mode, --mutant-runs, --timeout: how each scenario process runs.
-void add_scenario_process_options(CLI::App& command, int& iterations, std::uint64_t& seed, std::string& mode,
-                                  int& mutant_runs, double& timeout_s);
+void add_scenario_process_options(CLI::App& command, int& iterations, std::uint64_t& seed,
+                                  std::string& mode, int& mutant_runs, double& timeout_s);
 
 }  // namespace asyncl::verify::cli

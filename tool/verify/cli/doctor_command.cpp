@@ -38,12 +38,15 @@ std::filesystem::path source_directory(const DoctorOptions& options, const Works
 std::filesystem::path report_path(const DoctorOptions& options, const Workspace& workspace) {
   if (!options.json.empty()) return options.json;
   std::error_code error;
-  std::filesystem::create_directories(workspace.results_dir, error);  // check_writable reports failure
+  std::filesystem::create_directories(workspace.results_dir,
+                                      error);  // check_writable reports failure
   return workspace.results_dir / "doctor.json";
 }
 
 std::string progress_result(const DoctorRecord& record) {
-  const auto yes_no = [](const std::optional<bool>& value) { return value ? (*value ? "yes" : "no") : "-"; };
+  const auto yes_no = [](const std::optional<bool>& value) {
+    return value ? (*value ? "yes" : "no") : "-";
+  };
   char build[32];
   std::snprintf(build, sizeof build, "%.1fs", record.build_s);
   std::string text(to_string(record.status));
@@ -57,26 +60,35 @@ std::string progress_result(const DoctorRecord& record) {
 }  // namespace
 
 CLI::App* setup_doctor_command(CLI::App& app, DoctorOptions& options) {
-  CLI::App* command = app.add_subcommand(
-      "doctor", "Build the toolchain probe with each C++ compiler at each level and say whether raw thread_local "
-                "addresses and asyncl's accessor survive migration; exit 0 when the accessor survived everywhere "
-                "it built, 1 when not, 2 for usage errors or when nothing built");
-  command->add_option("--compiler", options.compilers,
-                      "Compilers to probe, names on PATH or paths (default: every g++, g++-NN, clang++, "
-                      "clang++-NN on PATH, one per executable)")
+  CLI::App* command =
+      app.add_subcommand("doctor",
+                         "Build the toolchain probe with each C++ compiler at each level and say "
+                         "whether raw thread_local "
+                         "addresses and asyncl's accessor survive migration; exit 0 when the "
+                         "accessor survived everywhere "
+                         "it built, 1 when not, 2 for usage errors or when nothing built");
+  command
+      ->add_option(
+          "--compiler", options.compilers,
+          "Compilers to probe, names on PATH or paths (default: every g++, g++-NN, clang++, "
+          "clang++-NN on PATH, one per executable)")
       ->delimiter(',')
       ->type_name("NAME");
   command->add_option("--levels", options.levels, "Optimization levels")
       ->delimiter(',')
       ->type_name("LEVEL")
       ->capture_default_str();
-  command->add_option("--json", options.json, "Report path (default: results/doctor.json)")->type_name("FILE");
-  command->add_option("--timeout", options.timeout_s, "Seconds each build and each probe run may take")
+  command->add_option("--json", options.json, "Report path (default: results/doctor.json)")
+      ->type_name("FILE");
+  command
+      ->add_option("--timeout", options.timeout_s, "Seconds each build and each probe run may take")
       ->check(CLI::PositiveNumber)
       ->type_name("SECONDS")
       ->capture_default_str();
-  command->add_option("--source-dir", options.source_dir,
-                      "The asyncl checkout to build the probe from (default: the repository this tool is in)")
+  command
+      ->add_option(
+          "--source-dir", options.source_dir,
+          "The asyncl checkout to build the probe from (default: the repository this tool is in)")
       ->type_name("DIR");
   return command;
 }
@@ -91,23 +103,27 @@ int run_doctor_command(const DoctorOptions& options) {
 
   const char* path_variable = std::getenv("PATH");
   const std::string path_value = path_variable == nullptr ? "" : path_variable;
-  std::vector<CompilerInfo> compilers =
-      options.compilers.empty() ? discover_compilers(path_value) : named_compilers(options.compilers, path_value);
+  std::vector<CompilerInfo> compilers = options.compilers.empty()
+                                            ? discover_compilers(path_value)
+                                            : named_compilers(options.compilers, path_value);
   if (compilers.empty()) {
-    throw EnvironmentError("no C++ compiler on PATH (looked for g++, g++-NN, clang++, clang++-NN); "
-                           "install one or name it with --compiler");
+    throw EnvironmentError(
+        "no C++ compiler on PATH (looked for g++, g++-NN, clang++, clang++-NN); "
+        "install one or name it with --compiler");
   }
 
   const Workspace workspace = locate_workspace({});
   const std::filesystem::path source_dir = source_directory(options, workspace);
-  (void)probe_sources(source_dir);  // says now, not after the first build, when the probe is missing
+  (void)probe_sources(
+      source_dir);  // says now, not after the first build, when the probe is missing
 
   const std::filesystem::path json_path = report_path(options, workspace);
   check_writable(json_path);
 
   const std::chrono::duration<double> timeout(options.timeout_s);
   for (CompilerInfo& compiler : compilers) {
-    compiler.version = read_version_line(compiler.path, std::min<std::chrono::duration<double>>(timeout, kVersionTimeout));
+    compiler.version = read_version_line(
+        compiler.path, std::min<std::chrono::duration<double>>(timeout, kVersionTimeout));
   }
 
   DoctorReport report;
@@ -124,8 +140,8 @@ int run_doctor_command(const DoctorOptions& options) {
   std::size_t position = 0;
   for (const CompilerInfo& compiler : compilers) {
     for (const std::string& level : levels) {
-      std::cout << "[" << ++position << "/" << total << "] " << compiler.name << " " << level << " ... "
-                << std::flush;
+      std::cout << "[" << ++position << "/" << total << "] " << compiler.name << " " << level
+                << " ... " << std::flush;
       report.records.push_back(probe_compiler(compiler, level, source_dir, timeout));
       std::cout << progress_result(report.records.back()) << std::endl;
     }
@@ -138,8 +154,9 @@ int run_doctor_command(const DoctorOptions& options) {
   const int exit_code = doctor_exit_code(report.summary);
   if (exit_code == kExitUsageOrEnvironment) {
     const DoctorRecord& first = report.records.front();
-    throw EnvironmentError("no compiler could build the toolchain probe (" + first.compiler + " " + first.level +
-                           ": " + first.reason.value_or("compile error") + "); see " + shown);
+    throw EnvironmentError("no compiler could build the toolchain probe (" + first.compiler + " " +
+                           first.level + ": " + first.reason.value_or("compile error") + "); see " +
+                           shown);
   }
   return exit_code;
 }

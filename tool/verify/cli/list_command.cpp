@@ -30,8 +30,10 @@ std::string cell_for(const ListedEntry& listed, const std::string& flavor) {
 
 CLI::App* setup_list_command(CLI::App& app, ListOptions& options) {
   CLI::App* command = app.add_subcommand(
-      "list", "List scenarios and mutants, with each mutant's twin, attacked step and expected detection");
-  add_flavor_option(*command, options.flavors, "Flavors to list (default: every flavor that is built)");
+      "list",
+      "List scenarios and mutants, with each mutant's twin, attacked step and expected detection");
+  add_flavor_option(*command, options.flavors,
+                    "Flavors to list (default: every flavor that is built)");
   command->add_flag("--json", options.json, "Print JSON instead of a table");
   add_build_dir_option(*command, options.build_dir);
   return command;
@@ -65,7 +67,8 @@ int run_list_command(const ListOptions& options) {
       entry["flavors"] = listed.flavors;
       entries.push_back(std::move(entry));
     }
-    const nlohmann::json document{{"flavors", std::move(flavor_json)}, {"entries", std::move(entries)}};
+    const nlohmann::json document{{"flavors", std::move(flavor_json)},
+                                  {"entries", std::move(entries)}};
     std::cout << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
@@ -75,15 +78,17 @@ int run_list_command(const ListOptions& options) {
   TextTable table(header);
   for (const ListedEntry& listed : listing) {
     const bool mutant = listed.entry.kind == EntryKind::mutant;
-    std::vector<std::string> row{listed.entry.name, std::string(to_string(listed.entry.kind)),
-                                 mutant ? listed.entry.twin_of : "-",
-                                 mutant && !listed.entry.attacks.empty() ? listed.entry.attacks : "-"};
+    std::vector<std::string> row{
+        listed.entry.name, std::string(to_string(listed.entry.kind)),
+        mutant ? listed.entry.twin_of : "-",
+        mutant && !listed.entry.attacks.empty() ? listed.entry.attacks : "-"};
     for (const std::string& flavor : flavors) row.push_back(cell_for(listed, flavor));
     table.add_row(std::move(row));
   }
   for (const FlavorCatalog& catalog : catalogs) {
     std::cout << catalog.flavor << ": "
-              << shown_path(scenario_binary_path(workspace.build_root, catalog.flavor)).string() << "\n";
+              << shown_path(scenario_binary_path(workspace.build_root, catalog.flavor)).string()
+              << "\n";
   }
   std::cout << "\n" << table.render();
   return kExitOk;

@@ -31,12 +31,20 @@ int main(int argc, char** argv) {
   cli::MergeOptions merge_options;
   cli::DoctorOptions doctor_options;
   cli::CheckOptions check_options;
-  cli::setup_list_command(app, list_options)->callback([&] { exit_code = cli::run_list_command(list_options); });
-  cli::setup_run_command(app, run_options)->callback([&] { exit_code = cli::run_run_command(run_options); });
-  cli::setup_merge_command(app, merge_options)->callback([&] { exit_code = cli::run_merge_command(merge_options); });
+  cli::setup_list_command(app, list_options)->callback([&] {
+    exit_code = cli::run_list_command(list_options);
+  });
+  cli::setup_run_command(app, run_options)->callback([&] {
+    exit_code = cli::run_run_command(run_options);
+  });
+  cli::setup_merge_command(app, merge_options)->callback([&] {
+    exit_code = cli::run_merge_command(merge_options);
+  });
   cli::setup_doctor_command(app, doctor_options)->callback([&] {
     exit_code = cli::run_doctor_command(doctor_options);
   });
-  cli::setup_check_command(app, check_options)->callback([&] { exit_code = cli::run_check_command(check_options); });
+  cli::setup_check_command(app, check_options)->callback([&] {
+    exit_code = cli::run_check_command(check_options);
+  });
   return asyncl::tool::run_command_line(app, argc, argv, "asyncl-verify: ", exit_code);
 }

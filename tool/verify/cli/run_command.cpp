@@ -23,7 +23,8 @@ namespace {
 std::filesystem::path report_path(const RunOptions& options, const Workspace& workspace) {
   if (!options.json.empty()) return options.json;
   std::error_code error;
-  std::filesystem::create_directories(workspace.results_dir, error);  // check_writable reports failure
+  std::filesystem::create_directories(workspace.results_dir,
+                                      error);  // check_writable reports failure
   return workspace.results_dir / "verify.json";
 }
 
@@ -31,25 +32,29 @@ std::filesystem::path report_path(const RunOptions& options, const Workspace& wo
 
 CLI::App* setup_run_command(CLI::App& app, RunOptions& options) {
   CLI::App* command = app.add_subcommand(
-      "run", "Run scenarios and their mutants under each flavor; exit 0 when every scenario passes "
-             "and every mutant is caught, 1 when not, 2 for usage or environment errors");
+      "run",
+      "Run scenarios and their mutants under each flavor; exit 0 when every scenario passes "
+      "and every mutant is caught, 1 when not, 2 for usage or environment errors");
   command->add_option("SCENARIO", options.scenarios,
                       "Scenarios or mutants to run (default: all); a scenario brings its mutants");
   add_flavor_option(*command, options.flavors, "Flavors to run (default: tsan,asan)");
-  add_scenario_process_options(*command, options.iterations, options.seed, options.mode, options.mutant_runs,
-                               options.timeout_s);
+  add_scenario_process_options(*command, options.iterations, options.seed, options.mode,
+                               options.mutant_runs, options.timeout_s);
   command->add_flag("--mutants,!--no-mutants", options.mutants,
                     "Run the mutants of the selected scenarios (default) or not");
   command->add_option("--json", options.json, "Report path (default: results/verify.json)")
       ->type_name("FILE");
   command->add_option("--junit", options.junit, "Also write JUnit XML here")->type_name("FILE");
-  command->add_option("--shard", options.shard,
-                      "Run only shard I of N (run k of the full list goes to shard k mod N + 1)")
+  command
+      ->add_option("--shard", options.shard,
+                   "Run only shard I of N (run k of the full list goes to shard k mod N + 1)")
       ->type_name("I/N");
-  command->add_option("--budget", options.budget_s,
-                      "Seconds each selected scenario may run: processes of --iterations each, back to "
-                      "back with advancing seeds, until the budget is spent or one fails (e.g. "
-                      "`run workload --budget 60`); mutants are unaffected")
+  command
+      ->add_option(
+          "--budget", options.budget_s,
+          "Seconds each selected scenario may run: processes of --iterations each, back to "
+          "back with advancing seeds, until the budget is spent or one fails (e.g. "
+          "`run workload --budget 60`); mutants are unaffected")
       ->check(CLI::PositiveNumber)
       ->type_name("SECONDS");
   add_build_dir_option(*command, options.build_dir);
@@ -64,7 +69,8 @@ int run_run_command(const RunOptions& options) {
 
   std::vector<std::string> flavors;
   for (const std::string_view flavor : kFlavors) {
-    if (std::find(options.flavors.begin(), options.flavors.end(), flavor) != options.flavors.end()) {
+    if (std::find(options.flavors.begin(), options.flavors.end(), flavor) !=
+        options.flavors.end()) {
       flavors.emplace_back(flavor);
     }
   }
@@ -106,7 +112,9 @@ int run_run_command(const RunOptions& options) {
   settings.source_root = workspace.repository_root.value_or(std::filesystem::path{});
   if (options.budget_s > 0) {
     settings.budget = std::chrono::duration<double>(options.budget_s);
-    settings.progress = [](const std::string& line) { std::cerr << "\n    " << line << std::flush; };
+    settings.progress = [](const std::string& line) {
+      std::cerr << "\n    " << line << std::flush;
+    };
   }
 
   install_interrupt_forwarding();
@@ -115,8 +123,9 @@ int run_run_command(const RunOptions& options) {
   for (std::size_t position = 0; position < items.size(); ++position) {
     const PlanItem& item = items[position];
     std::cerr << progress_prefix(position + 1, items.size(), item) << std::flush;
-    const auto binary = std::find_if(binaries.begin(), binaries.end(),
-                                     [&](const ScenarioBinary& b) { return b.flavor() == item.flavor; });
+    const auto binary =
+        std::find_if(binaries.begin(), binaries.end(),
+                     [&](const ScenarioBinary& b) { return b.flavor() == item.flavor; });
     report.runs.push_back(execute(item, *binary, settings));
     if (settings.budget && item.entry.kind == EntryKind::scenario) std::cerr << "\n    ";
     std::cerr << progress_result(report.runs.back()) << std::endl;
@@ -125,7 +134,8 @@ int run_run_command(const RunOptions& options) {
 
   write_file_atomically(json_path, serialize(report));
   if (!options.junit.empty()) write_file_atomically(options.junit, to_junit_xml(report));
-  std::cout << "\n" << summary_table(report) << "report: " << shown_path(json_path).string() << "\n";
+  std::cout << "\n"
+            << summary_table(report) << "report: " << shown_path(json_path).string() << "\n";
   if (!options.junit.empty()) std::cout << "junit: " << options.junit << "\n";
   return report.summary.ok ? kExitOk : kExitFindings;
 }

@@ -81,9 +81,8 @@ std::vector<CatalogEntry> parse_catalog(const nlohmann::json& list_output) {
     if (entry.kind == EntryKind::mutant && entry.detectors.empty()) {
       throw std::invalid_argument("mutant \"" + entry.name + "\" declares no detectors");
     }
-    const bool duplicate = std::any_of(entries.begin(), entries.end(), [&](const CatalogEntry& e) {
-      return e.name == entry.name;
-    });
+    const bool duplicate = std::any_of(entries.begin(), entries.end(),
+                                       [&](const CatalogEntry& e) { return e.name == entry.name; });
     if (duplicate) throw std::invalid_argument("entry \"" + entry.name + "\" is listed twice");
     entries.push_back(std::move(entry));
   }
@@ -106,8 +105,9 @@ std::vector<ListedEntry> merge_catalogs(const std::vector<FlavorCatalog>& catalo
   std::vector<ListedEntry> listing;
   for (const FlavorCatalog& catalog : catalogs) {
     for (const CatalogEntry& entry : catalog.entries) {
-      auto found = std::find_if(listing.begin(), listing.end(),
-                                [&](const ListedEntry& listed) { return listed.entry.name == entry.name; });
+      auto found = std::find_if(listing.begin(), listing.end(), [&](const ListedEntry& listed) {
+        return listed.entry.name == entry.name;
+      });
       if (found == listing.end()) {
         listing.push_back(ListedEntry{entry, {}});
         found = std::prev(listing.end());

@@ -41,10 +41,14 @@ std::string line_verdict(const std::optional<nlohmann::json>& line) {
 
 std::optional<std::string> sanitizer_for_exit_code(int code) {
   switch (code) {
-    case kTsanExitCode: return "tsan";
-    case kAsanExitCode: return "asan";
-    case kUbsanExitCode: return "ubsan";
-    default: return std::nullopt;
+    case kTsanExitCode:
+      return "tsan";
+    case kAsanExitCode:
+      return "asan";
+    case kUbsanExitCode:
+      return "ubsan";
+    default:
+      return std::nullopt;
   }
 }
 
@@ -106,9 +110,10 @@ Observation observe(const ProcessResult& process, std::vector<SanitizerReport> r
   }
   if (code == kScenarioAssertionExitCode && verdict == "fail") {
     const auto detection = observation.scenario_output->find("detection");
-    observation.detection = detection != observation.scenario_output->end() && detection->is_string()
-                                ? detection->get<std::string>()
-                                : std::string("scenario:assertion");
+    observation.detection =
+        detection != observation.scenario_output->end() && detection->is_string()
+            ? detection->get<std::string>()
+            : std::string("scenario:assertion");
     observation.reason = "scenario assertion failed";
     return observation;
   }
@@ -119,7 +124,8 @@ Observation observe(const ProcessResult& process, std::vector<SanitizerReport> r
   }
   if (const auto tool = sanitizer_for_exit_code(code)) {
     observation.detection = *tool + ":unparsed report";
-    observation.reason = "exit " + std::to_string(code) + " without a readable " + *tool + " report";
+    observation.reason =
+        "exit " + std::to_string(code) + " without a readable " + *tool + " report";
     return observation;
   }
   observation.detection = "exit:" + std::to_string(code);

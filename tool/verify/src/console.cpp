@@ -60,10 +60,11 @@ std::string summary_table(const VerifyReport& report) {
                    seconds(run.duration_s)});
   }
   const Summary& summary = report.summary;
-  return table.render() + "\nscenarios: " + std::to_string(summary.scenarios_passed) +
-         " passed, " + std::to_string(summary.scenarios_failed) + " failed; mutants: " +
-         std::to_string(summary.mutants_caught) + " caught, " + std::to_string(summary.mutants_missed) +
-         " missed; " + (summary.ok ? "OK" : "FAILED") + "\n";
+  return table.render() + "\nscenarios: " + std::to_string(summary.scenarios_passed) + " passed, " +
+         std::to_string(summary.scenarios_failed) +
+         " failed; mutants: " + std::to_string(summary.mutants_caught) + " caught, " +
+         std::to_string(summary.mutants_missed) + " missed; " + (summary.ok ? "OK" : "FAILED") +
+         "\n";
 }
 
 }  // namespace asyncl::verify

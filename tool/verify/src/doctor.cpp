@@ -84,7 +84,8 @@ std::string first_line(std::string_view text) {
   while (!text.empty()) {
     const std::size_t end = std::min(text.find('\n'), text.size());
     std::string_view line = text.substr(0, end);
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.remove_suffix(1);
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
     if (!line.empty()) return std::string(line);
     text.remove_prefix(std::min(end + 1, text.size()));
@@ -106,7 +107,8 @@ std::string one_decimal(double seconds) {
 
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
   if (from.empty()) return;
-  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+  for (std::size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
   }
 }
@@ -149,7 +151,8 @@ class TempDirectory {
   TempDirectory() {
     std::error_code error;
     const std::filesystem::path base = std::filesystem::temp_directory_path(error);
-    if (error) throw EnvironmentError("no temporary directory (" + error.message() + "); check TMPDIR");
+    if (error)
+      throw EnvironmentError("no temporary directory (" + error.message() + "); check TMPDIR");
     std::string pattern = (base / "asyncl-doctor-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
       throw EnvironmentError("cannot create a temporary directory in " + base.string() + ": " +
@@ -171,7 +174,8 @@ class TempDirectory {
 
 std::string first_failure(const nlohmann::json& line) {
   const auto failures = line.find("failures");
-  if (failures != line.end() && failures->is_array() && !failures->empty() && failures->front().is_string()) {
+  if (failures != line.end() && failures->is_array() && !failures->empty() &&
+      failures->front().is_string()) {
     return failures->front().get<std::string>();
   }
   return {};
@@ -206,7 +210,8 @@ std::vector<CompilerInfo> discover_compilers(std::string_view path_variable) {
 
   // One entry per executable: the versioned name when there is one, else the first by order.
   std::map<std::filesystem::path, std::vector<CompilerInfo>> by_executable;
-  for (CompilerInfo& compiler : found) by_executable[compiler.resolved].push_back(std::move(compiler));
+  for (CompilerInfo& compiler : found)
+    by_executable[compiler.resolved].push_back(std::move(compiler));
   std::vector<CompilerInfo> compilers;
   for (auto& [resolved, names] : by_executable) {
     std::sort(names.begin(), names.end(), [](const CompilerInfo& a, const CompilerInfo& b) {
@@ -216,22 +221,26 @@ std::vector<CompilerInfo> discover_compilers(std::string_view path_variable) {
       return order_key(a.name) < order_key(b.name);
     });
     CompilerInfo chosen = names.front();
-    for (std::size_t index = 1; index < names.size(); ++index) chosen.aliases.push_back(names[index].name);
+    for (std::size_t index = 1; index < names.size(); ++index)
+      chosen.aliases.push_back(names[index].name);
     std::sort(chosen.aliases.begin(), chosen.aliases.end());
     compilers.push_back(std::move(chosen));
   }
-  std::sort(compilers.begin(), compilers.end(),
-            [](const CompilerInfo& a, const CompilerInfo& b) { return order_key(a.name) < order_key(b.name); });
+  std::sort(compilers.begin(), compilers.end(), [](const CompilerInfo& a, const CompilerInfo& b) {
+    return order_key(a.name) < order_key(b.name);
+  });
   return compilers;
 }
 
-std::vector<CompilerInfo> named_compilers(const std::vector<std::string>& names, std::string_view path_variable) {
+std::vector<CompilerInfo> named_compilers(const std::vector<std::string>& names,
+                                          std::string_view path_variable) {
   const std::vector<std::string> directories = split_path_variable(path_variable);
   std::vector<CompilerInfo> compilers;
   for (const std::string& name : names) {
     std::optional<std::filesystem::path> path;
     if (name.find('/') != std::string::npos) {
-      if (!is_executable_file(name)) throw UsageError("--compiler: " + name + " is not an executable file");
+      if (!is_executable_file(name))
+        throw UsageError("--compiler: " + name + " is not an executable file");
       path = std::filesystem::absolute(name).lexically_normal();
     } else {
       for (const std::string& directory : directories) {
@@ -245,8 +254,9 @@ std::vector<CompilerInfo> named_compilers(const std::vector<std::string>& names,
     }
     const auto resolved = resolve(*path);
     if (!resolved) throw UsageError("--compiler: cannot resolve " + path->string());
-    const auto same = std::find_if(compilers.begin(), compilers.end(),
-                                   [&](const CompilerInfo& compiler) { return compiler.resolved == *resolved; });
+    const auto same =
+        std::find_if(compilers.begin(), compilers.end(),
+                     [&](const CompilerInfo& compiler) { return compiler.resolved == *resolved; });
     if (same != compilers.end()) {
       if (same->name != name && same->path != *path &&
           std::find(same->aliases.begin(), same->aliases.end(), name) == same->aliases.end()) {
@@ -259,8 +269,10 @@ std::vector<CompilerInfo> named_compilers(const std::vector<std::string>& names,
   return compilers;
 }
 
-std::string read_version_line(const std::filesystem::path& compiler, std::chrono::duration<double> timeout) {
-  const ProcessResult result = run_process({{compiler.string(), "--version"}, current_environment(), timeout});
+std::string read_version_line(const std::filesystem::path& compiler,
+                              std::chrono::duration<double> timeout) {
+  const ProcessResult result =
+      run_process({{compiler.string(), "--version"}, current_environment(), timeout});
   if (!result.started() || result.timed_out) return "unknown";
   std::string line = first_line(result.stdout_text);
   if (line.empty()) line = first_line(result.stderr_text);
@@ -296,9 +308,10 @@ std::vector<std::filesystem::path> probe_sources(const std::filesystem::path& so
   for (const std::filesystem::path& directory :
        {std::filesystem::path("scenarios") / "support", std::filesystem::path("lib") / "src"}) {
     std::vector<std::filesystem::path> found;
-    for (std::filesystem::directory_iterator entry(source_dir / directory, error), end; !error && entry != end;
-         entry.increment(error)) {
-      if (entry->path().extension() == ".cpp") found.push_back(directory / entry->path().filename());
+    for (std::filesystem::directory_iterator entry(source_dir / directory, error), end;
+         !error && entry != end; entry.increment(error)) {
+      if (entry->path().extension() == ".cpp")
+        found.push_back(directory / entry->path().filename());
     }
     std::sort(found.begin(), found.end());
     sources.insert(sources.end(), found.begin(), found.end());
@@ -306,7 +319,8 @@ std::vector<std::filesystem::path> probe_sources(const std::filesystem::path& so
   return sources;
 }
 
-std::vector<std::string> probe_build_command(const std::filesystem::path& compiler, std::string_view level,
+std::vector<std::string> probe_build_command(const std::filesystem::path& compiler,
+                                             std::string_view level,
                                              const std::filesystem::path& source_dir,
                                              const std::vector<std::filesystem::path>& sources,
                                              const std::filesystem::path& output) {
@@ -316,7 +330,8 @@ std::vector<std::string> probe_build_command(const std::filesystem::path& compil
                                 "-pthread",
                                 "-I" + (source_dir / "lib" / "include").string(),
                                 "-I" + (source_dir / "scenarios").string()};
-  for (const std::filesystem::path& source : sources) argv.push_back((source_dir / source).string());
+  for (const std::filesystem::path& source : sources)
+    argv.push_back((source_dir / source).string());
   argv.push_back("-o");
   argv.push_back(output.string());
   return argv;
@@ -328,8 +343,8 @@ std::string probe_build_template() {
 }
 
 std::string probe_run_template() {
-  return std::string("PROBE run ") + kProbeScenario + " --iterations " + std::to_string(kProbeIterations) +
-         " --seed " + std::to_string(kProbeSeed);
+  return std::string("PROBE run ") + kProbeScenario + " --iterations " +
+         std::to_string(kProbeIterations) + " --seed " + std::to_string(kProbeSeed);
 }
 
 ProbeLine parse_probe_output(std::string_view stdout_text) {
@@ -351,23 +366,29 @@ ProbeLine parse_probe_output(std::string_view stdout_text) {
   for (const char* key : {"raw_tls_survives", "library_accessor_survives"}) {
     const auto found = line->find(key);
     if (found == line->end() || !found->is_boolean()) {
-      throw std::invalid_argument(std::string("printed a result line without the boolean \"") + key + "\"");
+      throw std::invalid_argument(std::string("printed a result line without the boolean \"") +
+                                  key + "\"");
     }
   }
   probe.raw_tls_survives = (*line)["raw_tls_survives"].get<bool>();
   probe.library_accessor_survives = (*line)["library_accessor_survives"].get<bool>();
   const auto verdict = line->find("verdict");
-  probe.verdict = verdict != line->end() && verdict->is_string() ? verdict->get<std::string>() : "unknown";
+  probe.verdict =
+      verdict != line->end() && verdict->is_string() ? verdict->get<std::string>() : "unknown";
   probe.line = std::move(*line);
   return probe;
 }
 
 std::string_view to_string(DoctorStatus status) {
   switch (status) {
-    case DoctorStatus::pass: return "pass";
-    case DoctorStatus::fail: return "fail";
-    case DoctorStatus::error: return "error";
-    case DoctorStatus::compile_error: return "compile-error";
+    case DoctorStatus::pass:
+      return "pass";
+    case DoctorStatus::fail:
+      return "fail";
+    case DoctorStatus::error:
+      return "error";
+    case DoctorStatus::compile_error:
+      return "compile-error";
   }
   return "error";
 }
@@ -402,7 +423,8 @@ void classify_probe_run(DoctorRecord& record, const ProcessResult& result) {
   record.probe_output = std::move(probe.line);
   if (!probe.library_accessor_survives) {
     record.status = DoctorStatus::fail;
-    record.reason = failure.empty() ? "the library's accessor denoted another thread's object" : failure;
+    record.reason =
+        failure.empty() ? "the library's accessor denoted another thread's object" : failure;
   } else if (probe.verdict != "pass") {
     record.status = DoctorStatus::error;
     record.reason = failure.empty() ? "the probe's verdict is " + probe.verdict : failure;
@@ -415,7 +437,8 @@ void classify_probe_run(DoctorRecord& record, const ProcessResult& result) {
 }
 
 DoctorRecord probe_compiler(const CompilerInfo& compiler, std::string_view level,
-                            const std::filesystem::path& source_dir, std::chrono::duration<double> timeout) {
+                            const std::filesystem::path& source_dir,
+                            std::chrono::duration<double> timeout) {
   DoctorRecord record;
   record.compiler = compiler.name;
   record.path = compiler.path.string();
@@ -426,7 +449,8 @@ DoctorRecord probe_compiler(const CompilerInfo& compiler, std::string_view level
   const TempDirectory temp;
   const std::filesystem::path output = temp.path() / "asyncl-toolchain-probe";
   const ProcessResult build =
-      run_process({probe_build_command(compiler.path, level, source_dir, sources, output), current_environment(), timeout});
+      run_process({probe_build_command(compiler.path, level, source_dir, sources, output),
+                   current_environment(), timeout});
   record.build_s = build.duration_s;
   std::error_code error;
   if (!build.started()) {
@@ -445,17 +469,20 @@ DoctorRecord probe_compiler(const CompilerInfo& compiler, std::string_view level
     if (build.signal) record.signal = signal_name(*build.signal);
     record.compile_error = head_lines(diagnostics, kCompileErrorLines);
     if (build.timed_out) {
-      record.reason = "the build did not finish in " + seconds_text(timeout.count()) + "s (--timeout)";
+      record.reason =
+          "the build did not finish in " + seconds_text(timeout.count()) + "s (--timeout)";
     } else {
       const std::string headline = headline_of(diagnostics);
-      record.reason = "the compiler " + describe_end(build) + (headline.empty() ? "" : ": " + headline);
+      record.reason =
+          "the compiler " + describe_end(build) + (headline.empty() ? "" : ": " + headline);
     }
     return record;
   }
-  const ProcessResult run = run_process({{output.string(), "run", kProbeScenario, "--iterations",
-                                          std::to_string(kProbeIterations), "--seed", std::to_string(kProbeSeed)},
-                                         current_environment(),
-                                         timeout});
+  const ProcessResult run =
+      run_process({{output.string(), "run", kProbeScenario, "--iterations",
+                    std::to_string(kProbeIterations), "--seed", std::to_string(kProbeSeed)},
+                   current_environment(),
+                   timeout});
   classify_probe_run(record, run);
   return record;
 }
@@ -496,15 +523,13 @@ void fill_doctor_context(DoctorReport& report) {
 }
 
 nlohmann::json to_json(const DoctorRecord& record) {
-  nlohmann::json json{{"compiler", record.compiler},
-                      {"path", record.path},
-                      {"version", record.version},
-                      {"level", record.level},
-                      {"status", to_string(record.status)},
-                      {"build_s", record.build_s}};
+  nlohmann::json json{{"compiler", record.compiler},        {"path", record.path},
+                      {"version", record.version},          {"level", record.level},
+                      {"status", to_string(record.status)}, {"build_s", record.build_s}};
   if (record.run_s) json["run_s"] = *record.run_s;
   if (record.raw_tls_survives) json["raw_tls_survives"] = *record.raw_tls_survives;
-  if (record.library_accessor_survives) json["library_accessor_survives"] = *record.library_accessor_survives;
+  if (record.library_accessor_survives)
+    json["library_accessor_survives"] = *record.library_accessor_survives;
   if (record.probe_output) json["probe_output"] = *record.probe_output;
   if (record.exit_code) json["exit_code"] = *record.exit_code;
   if (record.signal) json["signal"] = *record.signal;
@@ -556,21 +581,31 @@ std::string doctor_table(const DoctorReport& report) {
     if (!value) return "-";
     return *value ? "yes" : "no";
   };
-  TextTable table({"COMPILER", "VERSION", "LEVEL", "RAW TLS SURVIVES", "LIBRARY ACCESSOR", "BUILD"});
+  TextTable table(
+      {"COMPILER", "VERSION", "LEVEL", "RAW TLS SURVIVES", "LIBRARY ACCESSOR", "BUILD"});
   std::string notes;
   std::string raw_lost;
   for (const DoctorRecord& record : report.records) {
     std::string library;
     switch (record.status) {
-      case DoctorStatus::pass: library = "yes"; break;
-      case DoctorStatus::fail: library = "no"; break;
-      case DoctorStatus::error: library = "no answer"; break;
-      case DoctorStatus::compile_error: library = "compile error"; break;
+      case DoctorStatus::pass:
+        library = "yes";
+        break;
+      case DoctorStatus::fail:
+        library = "no";
+        break;
+      case DoctorStatus::error:
+        library = "no answer";
+        break;
+      case DoctorStatus::compile_error:
+        library = "compile error";
+        break;
     }
-    table.add_row({record.compiler, record.version, record.level, yes_no(record.raw_tls_survives), library,
-                   one_decimal(record.build_s)});
+    table.add_row({record.compiler, record.version, record.level, yes_no(record.raw_tls_survives),
+                   library, one_decimal(record.build_s)});
     const std::string label = record.compiler + " " + record.level;
-    if (record.status != DoctorStatus::pass && record.reason) notes += "  " + label + ": " + *record.reason + "\n";
+    if (record.status != DoctorStatus::pass && record.reason)
+      notes += "  " + label + ": " + *record.reason + "\n";
     if (record.raw_tls_survives == false) raw_lost += (raw_lost.empty() ? "" : ", ") + label;
   }
   std::string text = table.render();
@@ -580,11 +615,12 @@ std::string doctor_table(const DoctorReport& report) {
             " (a toolchain finding, see docs/hazards.md; asyncl's accessor is what must survive)\n";
   }
   const DoctorSummary& summary = report.summary;
-  text += "\nlibrary accessor survived on " + std::to_string(summary.built - summary.library_failures) + " of " +
+  text += "\nlibrary accessor survived on " +
+          std::to_string(summary.built - summary.library_failures) + " of " +
           std::to_string(summary.built) + " builds";
   if (summary.compile_errors != 0) {
-    text += " (" + std::to_string(summary.compile_errors) + " of " + std::to_string(summary.builds) +
-            " did not compile)";
+    text += " (" + std::to_string(summary.compile_errors) + " of " +
+            std::to_string(summary.builds) + " did not compile)";
   }
   text += summary.built == 0 ? "; NOTHING BUILT\n" : summary.ok ? "; OK\n" : "; FAILED\n";
   return text;

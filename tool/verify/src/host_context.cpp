@@ -26,8 +26,9 @@ std::string host_name() {
 }
 
 std::string git_revision(const std::filesystem::path& directory) {
-  const ProcessResult result = run_process(
-      {{"git", "-C", directory.string(), "rev-parse", "HEAD"}, current_environment(), std::chrono::seconds(10)});
+  const ProcessResult result = run_process({{"git", "-C", directory.string(), "rev-parse", "HEAD"},
+                                            current_environment(),
+                                            std::chrono::seconds(10)});
   std::string revision = result.stdout_text.substr(0, result.stdout_text.find('\n'));
   if (result.exit_code != 0 || revision.size() < 7) return "unknown";
   return revision;

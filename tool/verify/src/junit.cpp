@@ -29,8 +29,8 @@ std::string failure_message(const RunRecord& run) {
   if (run.expected_detection) message += "; expected " + *run.expected_detection;
   if (run.observed_detection) message += "; observed " + *run.observed_detection;
   if (run.detection_rate && run.runs) {
-    message += "; caught " + std::to_string(std::lround(*run.detection_rate * *run.runs)) +
-               "/" + std::to_string(*run.runs);
+    message += "; caught " + std::to_string(std::lround(*run.detection_rate * *run.runs)) + "/" +
+               std::to_string(*run.runs);
   }
   if (run.reason) message += "; " + *run.reason;
   return message;
@@ -51,11 +51,21 @@ std::string xml_escape(std::string_view text) {
   for (const char character : text) {
     const auto byte = static_cast<unsigned char>(character);
     switch (character) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
-      case '\'': escaped += "&apos;"; break;
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      case '"':
+        escaped += "&quot;";
+        break;
+      case '\'':
+        escaped += "&apos;";
+        break;
       default:
         if (byte >= 0x20 || character == '\n' || character == '\t' || character == '\r') {
           escaped += character;
@@ -99,10 +109,9 @@ std::string to_junit_xml(const VerifyReport& report) {
             << ">\n    </testcase>\n";
     }
     suites << "  <testsuite name=\"" << xml_escape(flavor) << "\" tests=\"" << counts.tests
-           << "\" failures=\"" << counts.failures << "\" errors=\"" << counts.errors
-           << "\" time=\"" << seconds(counts.time) << "\" timestamp=\""
-           << xml_escape(report.context.date) << "\" hostname=\"" << xml_escape(report.context.host)
-           << "\">\n"
+           << "\" failures=\"" << counts.failures << "\" errors=\"" << counts.errors << "\" time=\""
+           << seconds(counts.time) << "\" timestamp=\"" << xml_escape(report.context.date)
+           << "\" hostname=\"" << xml_escape(report.context.host) << "\">\n"
            << cases.str() << "  </testsuite>\n";
     total.tests += counts.tests;
     total.failures += counts.failures;

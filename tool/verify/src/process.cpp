@@ -107,8 +107,8 @@ class SpawnSettings {
     ::posix_spawnattr_setsigmask(&attributes_, &empty);
     ::posix_spawnattr_setsigdefault(&attributes_, &defaults);
     ::posix_spawnattr_setpgroup(&attributes_, 0);
-    ::posix_spawnattr_setflags(&attributes_,
-                               POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    ::posix_spawnattr_setflags(
+        &attributes_, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   }
   SpawnSettings(const SpawnSettings&) = delete;
   SpawnSettings& operator=(const SpawnSettings&) = delete;
@@ -165,7 +165,8 @@ ProcessResult run_process(const ProcessRequest& request) {
   while (out_open || err_open || !exited) {
     if (!exited) {
       siginfo_t info{};
-      const int waited = ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT);
+      const int waited =
+          ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT);
       if ((waited == 0 && info.si_pid == pid) || (waited != 0 && errno == ECHILD)) {
         exited = true;
         ::kill(-pid, SIGKILL);  // leftovers in its group would keep the pipes open
@@ -201,7 +202,8 @@ ProcessResult run_process(const ProcessRequest& request) {
   active_group.store(0);
   result.duration_s = std::chrono::duration<double>(Clock::now() - start).count();
   if (waited != pid) {
-    result.spawn_error = request.argv[0] + ": its exit status was lost (" + std::strerror(errno) + ")";
+    result.spawn_error =
+        request.argv[0] + ": its exit status was lost (" + std::strerror(errno) + ")";
     return result;
   }
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);

@@ -116,7 +116,8 @@ SanitizerReport sanitizer_report_from_json(const nlohmann::json& json, const std
   SanitizerReport report{reader.string("tool"), reader.string("kind"), {}};
   const nlohmann::json& frames = reader.array("frames");
   for (std::size_t index = 0; index < frames.size(); ++index) {
-    report.frames.push_back(frame_from_json(frames[index], path + ".frames[" + std::to_string(index) + "]"));
+    report.frames.push_back(
+        frame_from_json(frames[index], path + ".frames[" + std::to_string(index) + "]"));
   }
   return report;
 }
@@ -138,15 +139,16 @@ RunRecord record_from_json(const nlohmann::json& json, const std::string& path) 
   record.verdict = *verdict;
   const nlohmann::json& reports = reader.array("reports");
   for (std::size_t index = 0; index < reports.size(); ++index) {
-    record.reports.push_back(
-        sanitizer_report_from_json(reports[index], path + ".reports[" + std::to_string(index) + "]"));
+    record.reports.push_back(sanitizer_report_from_json(
+        reports[index], path + ".reports[" + std::to_string(index) + "]"));
   }
   record.duration_s = reader.number("duration_s");
   record.expected_detection = reader.optional_string("expected_detection");
   record.observed_detection = reader.optional_string("observed_detection");
   record.detection_rate = reader.optional_number("detection_rate");
   record.runs = reader.optional_int("runs");
-  if (const nlohmann::json* output = reader.find("scenario_output")) record.scenario_output = *output;
+  if (const nlohmann::json* output = reader.find("scenario_output"))
+    record.scenario_output = *output;
   record.exit_code = reader.optional_int("exit_code");
   record.signal = reader.optional_string("signal");
   record.reason = reader.optional_string("reason");
@@ -159,7 +161,8 @@ RunRecord record_from_json(const nlohmann::json& json, const std::string& path) 
     if (!coverage->is_object()) reader.fail("coverage", "an object");
     record.coverage = *coverage;
   }
-  if (reader.find("program_failures") != nullptr) record.program_failures = reader.array("program_failures");
+  if (reader.find("program_failures") != nullptr)
+    record.program_failures = reader.array("program_failures");
   return record;
 }
 
@@ -188,10 +191,10 @@ ReportContext context_from_json(const nlohmann::json& json) {
     if (!flavors->is_object()) reader.fail("flavors", "an object");
     for (const auto& [name, value] : flavors->items()) {
       const FieldReader build(value, "context.flavors." + name);
-      context.flavors.emplace(name, FlavorBuild{build.string("binary"), build.string("compiler"),
-                                                build.string("compiler_version"),
-                                                build.string("flags"),
-                                                build.optional_string("build_type")});
+      context.flavors.emplace(name,
+                              FlavorBuild{build.string("binary"), build.string("compiler"),
+                                          build.string("compiler_version"), build.string("flags"),
+                                          build.optional_string("build_type")});
     }
   }
   return context;
@@ -240,16 +243,11 @@ nlohmann::json to_json(const SanitizerReport& report) {
 nlohmann::json to_json(const RunRecord& record) {
   nlohmann::json reports = nlohmann::json::array();
   for (const SanitizerReport& report : record.reports) reports.push_back(to_json(report));
-  nlohmann::json json{{"index", record.index},
-                      {"scenario", record.scenario},
-                      {"flavor", record.flavor},
-                      {"kind", to_string(record.kind)},
-                      {"mode", record.mode},
-                      {"iterations", record.iterations},
-                      {"seed", record.seed},
-                      {"verdict", to_string(record.verdict)},
-                      {"reports", std::move(reports)},
-                      {"duration_s", record.duration_s}};
+  nlohmann::json json{{"index", record.index},         {"scenario", record.scenario},
+                      {"flavor", record.flavor},       {"kind", to_string(record.kind)},
+                      {"mode", record.mode},           {"iterations", record.iterations},
+                      {"seed", record.seed},           {"verdict", to_string(record.verdict)},
+                      {"reports", std::move(reports)}, {"duration_s", record.duration_s}};
   if (record.expected_detection) json["expected_detection"] = *record.expected_detection;
   if (record.observed_detection) json["observed_detection"] = *record.observed_detection;
   if (record.detection_rate) json["detection_rate"] = *record.detection_rate;
@@ -318,11 +316,11 @@ VerifyReport report_from_json(const nlohmann::json& json) {
     report.runs.push_back(record_from_json(runs[index], "runs[" + std::to_string(index) + "]"));
   }
   const FieldReader summary(reader.require("summary"), "summary");
-  report.summary = Summary{static_cast<int>(summary.integer("scenarios_passed")),
-                           static_cast<int>(summary.integer("scenarios_failed")),
-                           static_cast<int>(summary.integer("mutants_caught")),
-                           static_cast<int>(summary.integer("mutants_missed")),
-                           summary.boolean("ok")};
+  report.summary =
+      Summary{static_cast<int>(summary.integer("scenarios_passed")),
+              static_cast<int>(summary.integer("scenarios_failed")),
+              static_cast<int>(summary.integer("mutants_caught")),
+              static_cast<int>(summary.integer("mutants_missed")), summary.boolean("ok")};
   return report;
 }
 
@@ -347,8 +345,9 @@ void check_complete_split(const std::vector<VerifyReport>& shards) {
   std::set<std::uint64_t> seeds;
   for (const VerifyReport& report : shards) {
     if (!report.context.shard) {
-      throw std::invalid_argument("a report without a shard field (not from run --shard I/N) cannot be "
-                                  "merged with others");
+      throw std::invalid_argument(
+          "a report without a shard field (not from run --shard I/N) cannot be "
+          "merged with others");
     }
     Shard shard;
     try {
@@ -357,8 +356,8 @@ void check_complete_split(const std::vector<VerifyReport>& shards) {
       throw std::invalid_argument("shard field '" + *report.context.shard + "' is not I/N");
     }
     if (count && *count != shard.count) {
-      throw std::invalid_argument("shards of different splits (of " + std::to_string(*count) + " and of " +
-                                  std::to_string(shard.count) + ")");
+      throw std::invalid_argument("shards of different splits (of " + std::to_string(*count) +
+                                  " and of " + std::to_string(shard.count) + ")");
     }
     count = shard.count;
     if (!present.insert(shard.index).second) {
@@ -367,7 +366,8 @@ void check_complete_split(const std::vector<VerifyReport>& shards) {
     for (const RunRecord& run : report.runs) {
       if (run.index % shard.count != shard.index - 1) {
         throw std::invalid_argument("run " + run.flavor + " " + run.scenario + " (index " +
-                                    std::to_string(run.index) + ") is not part of shard " + shard.to_string());
+                                    std::to_string(run.index) + ") is not part of shard " +
+                                    shard.to_string());
       }
       seeds.insert(run.seed);
     }
@@ -377,8 +377,9 @@ void check_complete_split(const std::vector<VerifyReport>& shards) {
     if (!present.contains(index)) missing.push_back(index);
   }
   if (!missing.empty()) {
-    throw std::invalid_argument((missing.size() == 1 ? "shard " : "shards ") + join_numbers(missing) + " of " +
-                                std::to_string(*count) + (missing.size() == 1 ? " is" : " are") + " missing");
+    throw std::invalid_argument((missing.size() == 1 ? "shard " : "shards ") +
+                                join_numbers(missing) + " of " + std::to_string(*count) +
+                                (missing.size() == 1 ? " is" : " are") + " missing");
   }
   if (seeds.size() > 1) {
     const std::vector<std::uint64_t> listed(seeds.begin(), seeds.end());
@@ -403,21 +404,25 @@ VerifyReport merge_reports(const std::vector<VerifyReport>& shards) {
       throw std::invalid_argument("shards come from different git revisions (" +
                                   merged.context.git_revision + " and " + revision + ")");
     }
-    for (const auto& [name, build] : shard.context.flavors) merged.context.flavors.emplace(name, build);
+    for (const auto& [name, build] : shard.context.flavors)
+      merged.context.flavors.emplace(name, build);
     for (const RunRecord& run : shard.runs) {
-      if (!seen.emplace(run.flavor, run.scenario, run.mode).second || !indices.insert(run.index).second) {
-        throw std::invalid_argument("run " + run.flavor + " " + run.scenario + " (mode " + run.mode +
-                                    ", index " + std::to_string(run.index) + ") appears twice");
+      if (!seen.emplace(run.flavor, run.scenario, run.mode).second ||
+          !indices.insert(run.index).second) {
+        throw std::invalid_argument("run " + run.flavor + " " + run.scenario + " (mode " +
+                                    run.mode + ", index " + std::to_string(run.index) +
+                                    ") appears twice");
       }
       merged.runs.push_back(run);
     }
   }
   // Indices are unique (checked above), so the order is total.
   std::sort(merged.runs.begin(), merged.runs.end(),
-                   [](const RunRecord& a, const RunRecord& b) { return a.index < b.index; });
+            [](const RunRecord& a, const RunRecord& b) { return a.index < b.index; });
   for (std::size_t position = 0; position < merged.runs.size(); ++position) {
     if (merged.runs[position].index != static_cast<int>(position)) {
-      throw std::invalid_argument("run " + std::to_string(position) + " of the plan is in no shard");
+      throw std::invalid_argument("run " + std::to_string(position) +
+                                  " of the plan is in no shard");
     }
   }
   merged.summary = summarize(merged.runs);

@@ -45,7 +45,8 @@ std::vector<PlanItem> build_plan(const std::vector<FlavorCatalog>& catalogs,
       const bool named = selected.contains(entry.name);
       bool wanted = named || (selected.empty() && !entry.explicit_only);
       if (entry.kind == EntryKind::mutant) {
-        wanted = named || (include_mutants && (selected.empty() || selected.contains(entry.twin_of)));
+        wanted =
+            named || (include_mutants && (selected.empty() || selected.contains(entry.twin_of)));
       }
       if (!wanted) continue;
       PlanItem item{static_cast<int>(plan.size()), catalog.flavor, entry, {}};

@@ -14,7 +14,8 @@ struct SingleRun {
 SingleRun run_once(const PlanItem& item, const ScenarioBinary& binary, const RunSettings& settings,
                    std::uint64_t seed) {
   SingleRun run;
-  run.process = binary.run(item.entry.name, settings.iterations, seed, settings.mode, settings.timeout);
+  run.process =
+      binary.run(item.entry.name, settings.iterations, seed, settings.mode, settings.timeout);
   auto reports = parse_sanitizer_reports(run.process.stderr_text);
   relative_to_source(reports, settings.source_root);
   run.observation = observe(run.process, std::move(reports));
@@ -29,21 +30,25 @@ void fill_from(RunRecord& record, const SingleRun& run) {
   if (run.process.signal) record.signal = signal_name(*run.process.signal);
   if (!record.passed()) {
     if (!run.observation.reason.empty()) record.reason = run.observation.reason;
-    if (!run.process.stderr_text.empty()) record.stderr_excerpt = stderr_excerpt(run.process.stderr_text);
+    if (!run.process.stderr_text.empty())
+      record.stderr_excerpt = stderr_excerpt(run.process.stderr_text);
   }
 }
 
-std::int64_t detail_integer(const std::optional<nlohmann::json>& line, const char* key, std::int64_t fallback) {
+std::int64_t detail_integer(const std::optional<nlohmann::json>& line, const char* key,
+                            std::int64_t fallback) {
   if (!line || !line->contains("detail") || !(*line)["detail"].is_object()) return fallback;
   const nlohmann::json& detail = (*line)["detail"];
   const auto found = detail.find(key);
-  return found != detail.end() && found->is_number_integer() ? found->get<std::int64_t>() : fallback;
+  return found != detail.end() && found->is_number_integer() ? found->get<std::int64_t>()
+                                                             : fallback;
 }
 
 /// Adds one budgeted process's programs, operations and coverage to the record.
 void accumulate(RunRecord& record, const std::optional<nlohmann::json>& line, int iterations) {
   record.programs = record.programs.value_or(0) + detail_integer(line, "programs", iterations);
-  record.operations = record.operations.value_or(0) + detail_integer(line, "operations_executed", 0);
+  record.operations =
+      record.operations.value_or(0) + detail_integer(line, "operations_executed", 0);
   if (!line || !line->contains("detail") || !(*line)["detail"].is_object()) return;
   const auto coverage = (*line)["detail"].find("coverage");
   if (coverage == (*line)["detail"].end() || !coverage->is_object()) return;
@@ -57,8 +62,8 @@ void accumulate(RunRecord& record, const std::optional<nlohmann::json>& line, in
 
 nlohmann::json program_failure(const SingleRun& run, std::uint64_t seed) {
   const std::optional<nlohmann::json>& line = run.observation.scenario_output;
-  if (line && line->contains("detail") && (*line)["detail"].is_object() && (*line)["detail"].contains("failure") &&
-      (*line)["detail"]["failure"].is_object()) {
+  if (line && line->contains("detail") && (*line)["detail"].is_object() &&
+      (*line)["detail"].contains("failure") && (*line)["detail"]["failure"].is_object()) {
     return (*line)["detail"]["failure"];
   }
   nlohmann::json failure{{"seed", seed}};
@@ -82,10 +87,12 @@ RunRecord execute_budgeted(RunRecord record, const PlanItem& item, const Scenari
     const Verdict verdict = classify_scenario(run.observation);
     const double spent = std::chrono::duration<double>(Clock::now() - started).count();
     if (settings.progress) {
-      settings.progress(item.entry.name + " " + item.flavor + ": " + std::to_string(*record.programs) + " programs, " +
-                        std::to_string(*record.operations) + " operations, seed " + std::to_string(seed) + ", " +
-                        std::to_string(static_cast<long>(std::max(0.0, record.budget_s.value() - spent))) + " s left" +
-                        (verdict == Verdict::pass ? "" : ", " + std::string(to_string(verdict))));
+      settings.progress(
+          item.entry.name + " " + item.flavor + ": " + std::to_string(*record.programs) +
+          " programs, " + std::to_string(*record.operations) + " operations, seed " +
+          std::to_string(seed) + ", " +
+          std::to_string(static_cast<long>(std::max(0.0, record.budget_s.value() - spent))) +
+          " s left" + (verdict == Verdict::pass ? "" : ", " + std::string(to_string(verdict))));
     }
     if (verdict != Verdict::pass || spent >= settings.budget->count()) {
       record.verdict = verdict;
@@ -121,7 +128,8 @@ RunRecord execute(const PlanItem& item, const ScenarioBinary& binary, const RunS
   std::vector<SingleRun> runs;
   std::vector<Verdict> verdicts;
   for (int attempt = 0; attempt < std::max(1, settings.mutant_runs); ++attempt) {
-    runs.push_back(run_once(item, binary, settings, settings.seed + static_cast<std::uint64_t>(attempt)));
+    runs.push_back(
+        run_once(item, binary, settings, settings.seed + static_cast<std::uint64_t>(attempt)));
     verdicts.push_back(classify_mutant(runs.back().observation, item.expected_detection));
     record.duration_s += runs.back().process.duration_s;
   }
@@ -132,8 +140,9 @@ RunRecord execute(const PlanItem& item, const ScenarioBinary& binary, const RunS
   record.detection_rate = outcome.detection_rate();
   fill_from(record, runs[outcome.representative]);
   if (!record.passed()) {
-    record.reason = "caught " + std::to_string(outcome.caught) + " of " + std::to_string(outcome.runs) +
-                    " runs; run " + std::to_string(outcome.representative + 1) + " (seed " +
+    record.reason = "caught " + std::to_string(outcome.caught) + " of " +
+                    std::to_string(outcome.runs) + " runs; run " +
+                    std::to_string(outcome.representative + 1) + " (seed " +
                     std::to_string(settings.seed + outcome.representative) + "): " +
                     (runs[outcome.representative].observation.reason.empty()
                          ? std::string("nothing detected")
@@ -155,7 +164,8 @@ void relative_to_source(std::vector<SanitizerReport>& reports, const std::filesy
 
 std::string stderr_excerpt(std::string_view text) {
   std::optional<std::size_t> start;
-  for (const std::string_view marker : {std::string_view("Sanitizer"), std::string_view("runtime error: ")}) {
+  for (const std::string_view marker :
+       {std::string_view("Sanitizer"), std::string_view("runtime error: ")}) {
     const auto found = text.find(marker);
     if (found == std::string_view::npos) continue;
     const auto newline = text.rfind('\n', found);

@@ -12,7 +12,7 @@ namespace {
 
 struct Headline {
   std::string tool;
-  std::string text;  // what follows "Sanitizer: " or "runtime error: "
+  std::string text;            // what follows "Sanitizer: " or "runtime error: "
   std::string ubsan_location;  // "file:line:col" before "runtime error:", UBSan only
 };
 
@@ -64,7 +64,7 @@ bool ends_kind(std::string_view word) {
 }
 
 bool is_trailing_connector(std::string_view word) {
-  constexpr std::array<std::string_view, 10> kConnectors{"type", "on", "at",   "in", "of",
+  constexpr std::array<std::string_view, 10> kConnectors{"type", "on", "at",   "in",   "of",
                                                          "for",  "to", "with", "from", "by"};
   return std::find(kConnectors.begin(), kConnectors.end(), word) != kConnectors.end();
 }
@@ -72,7 +72,8 @@ bool is_trailing_connector(std::string_view word) {
 // "heap-use-after-free on address 0x60 at pc …" -> "heap-use-after-free";
 // "signed integer overflow: 2147483647 + 1 cannot …" -> "signed integer overflow".
 std::string kind_from_headline(std::string_view text, bool cut_at_punctuation) {
-  if (const auto pid = text.find(" (pid="); pid != std::string_view::npos) text = text.substr(0, pid);
+  if (const auto pid = text.find(" (pid="); pid != std::string_view::npos)
+    text = text.substr(0, pid);
   if (cut_at_punctuation) {
     if (const auto cut = text.find_first_of(":,"); cut != std::string_view::npos) {
       text = text.substr(0, cut);
@@ -151,7 +152,8 @@ std::optional<int> frame_number(std::string_view line, std::string_view& rest) {
 
 // Frame text after "#N ":
 //   ASan/LSan/UBSan: "0x55d5 in read_value(int const*) /src/f.cpp:2:69"
-//                    "0x55d5 in operator delete(void*, unsigned long) (/bin/x+0x10c732) (BuildId: …)"
+//                    "0x55d5 in operator delete(void*, unsigned long) (/bin/x+0x10c732) (BuildId:
+//                    …)"
 //   TSan:            "increment() /src/f.cpp:6:20 (binary+0xe7862) (BuildId: …)"
 //                    "<null> <null> (libstdc++.so.6+0xd44a2)"
 StackFrame parse_frame(std::string_view text) {
@@ -187,8 +189,9 @@ StackFrame parse_frame(std::string_view text) {
 }
 
 bool is_sanitizer_runtime_frame(const StackFrame& frame) {
-  constexpr std::array<std::string_view, 6> kRuntimePaths{
-      "/libsanitizer/", "compiler-rt/lib/", "libtsan.so", "libasan.so", "libubsan.so", "liblsan.so"};
+  constexpr std::array<std::string_view, 6> kRuntimePaths{"/libsanitizer/", "compiler-rt/lib/",
+                                                          "libtsan.so",     "libasan.so",
+                                                          "libubsan.so",    "liblsan.so"};
   for (const std::string_view path : kRuntimePaths) {
     if (frame.file.find(path) != std::string::npos) return true;
   }
@@ -201,9 +204,11 @@ bool is_sanitizer_runtime_frame(const StackFrame& frame) {
   // Without source, these names are the runtime's interceptors (clang links its runtime
   // statically, so their module is the program itself).
   constexpr std::array<std::string_view, 12> kInterceptedNames{
-      "malloc",  "calloc", "realloc", "free",   "aligned_alloc",  "posix_memalign",
-      "operator new", "operator delete", "pthread_create", "memcpy", "memmove", "memset"};
-  const std::string_view name = std::string_view(frame.function).substr(0, frame.function.find('('));
+      "malloc",         "calloc",         "realloc",      "free",
+      "aligned_alloc",  "posix_memalign", "operator new", "operator delete",
+      "pthread_create", "memcpy",         "memmove",      "memset"};
+  const std::string_view name =
+      std::string_view(frame.function).substr(0, frame.function.find('('));
   return std::find(kInterceptedNames.begin(), kInterceptedNames.end(), name) !=
              kInterceptedNames.end() ||
          name.starts_with("operator new") || name.starts_with("operator delete");
@@ -271,6 +276,8 @@ std::vector<SanitizerReport> parse_sanitizer_reports(std::string_view text) {
   return reports;
 }
 
-std::string detection_name(const SanitizerReport& report) { return report.tool + ":" + report.kind; }
+std::string detection_name(const SanitizerReport& report) {
+  return report.tool + ":" + report.kind;
+}
 
 }  // namespace asyncl::verify

@@ -57,7 +57,8 @@ ScenarioBinary ScenarioBinary::locate(const std::filesystem::path& build_root,
 }
 
 std::vector<CatalogEntry> ScenarioBinary::list() const {
-  const ProcessResult result = run_process({{path_.string(), "list"}, current_environment(), kQueryTimeout});
+  const ProcessResult result =
+      run_process({{path_.string(), "list"}, current_environment(), kQueryTimeout});
   if (result.exit_code != 0) {
     throw EnvironmentError("`" + path_.string() + " list` " + describe_exit(result));
   }
@@ -75,7 +76,8 @@ std::vector<CatalogEntry> ScenarioBinary::list() const {
 FlavorBuild ScenarioBinary::info() const {
   FlavorBuild build;
   build.binary = path_.string();
-  const ProcessResult result = run_process({{path_.string(), "info"}, current_environment(), kQueryTimeout});
+  const ProcessResult result =
+      run_process({{path_.string(), "info"}, current_environment(), kQueryTimeout});
   if (result.exit_code != 0) return build;
   const auto json = nlohmann::json::parse(result.stdout_text, nullptr, /*allow_exceptions=*/false);
   if (!json.is_object()) return build;

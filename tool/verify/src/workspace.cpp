@@ -26,8 +26,8 @@ Workspace locate_workspace(const std::filesystem::path& build_dir) {
   Workspace workspace;
   workspace.repository_root = root;
   const std::filesystem::path base = root.value_or(std::filesystem::current_path());
-  workspace.build_root =
-      (build_dir.empty() ? base / "build" : std::filesystem::absolute(build_dir)).lexically_normal();
+  workspace.build_root = (build_dir.empty() ? base / "build" : std::filesystem::absolute(build_dir))
+                             .lexically_normal();
   workspace.results_dir = base / "results";
   return workspace;
 }

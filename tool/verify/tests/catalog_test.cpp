@@ -29,22 +29,29 @@ TEST(Catalog, ParsesScenariosAndMutants) {
 
 TEST(Catalog, RejectsOutputThatBreaksTheContract) {
   EXPECT_THROW(parse_catalog(nlohmann::json::object()), std::invalid_argument);
-  EXPECT_THROW(parse_catalog(nlohmann::json::parse(R"([{"kind":"scenario"}])")), std::invalid_argument);
-  EXPECT_THROW(parse_catalog(nlohmann::json::parse(R"([{"name":"a","kind":"test"}])")), std::invalid_argument);
-  EXPECT_THROW(parse_catalog(nlohmann::json::parse(R"([{"name":"m","kind":"mutant"}])")), std::invalid_argument);
-  EXPECT_THROW(parse_catalog(nlohmann::json::parse(R"([{"name":"a","kind":"scenario"},{"name":"a","kind":"scenario"}])")),
+  EXPECT_THROW(parse_catalog(nlohmann::json::parse(R"([{"kind":"scenario"}])")),
                std::invalid_argument);
-  EXPECT_THROW(parse_catalog(nlohmann::json::parse(R"([{"name":"m","kind":"mutant","detectors":{"tsan":1}}])")),
+  EXPECT_THROW(parse_catalog(nlohmann::json::parse(R"([{"name":"a","kind":"test"}])")),
+               std::invalid_argument);
+  EXPECT_THROW(parse_catalog(nlohmann::json::parse(R"([{"name":"m","kind":"mutant"}])")),
+               std::invalid_argument);
+  EXPECT_THROW(parse_catalog(nlohmann::json::parse(
+                   R"([{"name":"a","kind":"scenario"},{"name":"a","kind":"scenario"}])")),
+               std::invalid_argument);
+  EXPECT_THROW(parse_catalog(nlohmann::json::parse(
+                   R"([{"name":"m","kind":"mutant","detectors":{"tsan":1}}])")),
                std::invalid_argument);
 }
 
 TEST(Catalog, ExplicitScenarioReadsAndWritesBack) {
-  const auto entries = parse_catalog(nlohmann::json::parse(R"([{"name":"workload","kind":"scenario","explicit":true}])"));
+  const auto entries = parse_catalog(
+      nlohmann::json::parse(R"([{"name":"workload","kind":"scenario","explicit":true}])"));
   ASSERT_EQ(entries.size(), 1U);
   EXPECT_TRUE(entries[0].explicit_only);
   EXPECT_EQ(to_json(entries[0])["explicit"], true);
-  EXPECT_THROW(parse_catalog(nlohmann::json::parse(R"([{"name":"w","kind":"scenario","explicit":"yes"}])")),
-               std::invalid_argument);
+  EXPECT_THROW(
+      parse_catalog(nlohmann::json::parse(R"([{"name":"w","kind":"scenario","explicit":"yes"}])")),
+      std::invalid_argument);
 }
 
 TEST(Catalog, MergeJoinsFlavorsByName) {

@@ -17,8 +17,10 @@ std::string read_fixture(const std::string& name) {
   return text.str();
 }
 
-const std::string kPassLine = R"({"scenario":"s","iterations":1,"seed":1,"verdict":"pass","failures":[],"detail":{}})";
-const std::string kFailLine = R"({"scenario":"s","iterations":1,"seed":1,"verdict":"fail","failures":["x"],"detail":{}})";
+const std::string kPassLine =
+    R"({"scenario":"s","iterations":1,"seed":1,"verdict":"pass","failures":[],"detail":{}})";
+const std::string kFailLine =
+    R"({"scenario":"s","iterations":1,"seed":1,"verdict":"fail","failures":["x"],"detail":{}})";
 
 ProcessResult exited(int code, std::string out, std::string err = {}) {
   ProcessResult result;
@@ -42,7 +44,8 @@ TEST(Classification, CleanScenarioPasses) {
 
 TEST(Classification, ScenarioWithAReportFailsEvenOnExitZero) {
   // UBSan built without -fno-sanitize-recover reports and exits 0: the text decides.
-  const Observation observation = observe_result(exited(0, kPassLine, read_fixture("gcc12-asan-signed-overflow.txt")));
+  const Observation observation =
+      observe_result(exited(0, kPassLine, read_fixture("gcc12-asan-signed-overflow.txt")));
   EXPECT_EQ(observation.detection, "ubsan:signed integer overflow");
   EXPECT_EQ(classify_scenario(observation), Verdict::fail);
 }
@@ -63,14 +66,16 @@ TEST(Classification, ModelDetectionComesFromTheLine) {
 }
 
 TEST(Classification, MutantCaughtByItsDeclaredReport) {
-  const Observation observation = observe_result(exited(66, "", read_fixture("clang19-tsan-data-race.txt")));
+  const Observation observation =
+      observe_result(exited(66, "", read_fixture("clang19-tsan-data-race.txt")));
   EXPECT_EQ(classify_mutant(observation, "tsan:data race"), Verdict::caught);
   EXPECT_EQ(classify_mutant(observation, "asan:heap-use-after-free"), Verdict::wrong_detection);
 }
 
 TEST(Classification, ClangAsanReportIsReadFromTextNotExitCode) {
   // clang's ASan+UBSan runtime exits with UBSAN_OPTIONS' exitcode (68) after an ASan report.
-  const Observation observation = observe_result(exited(68, "", read_fixture("clang19-asan-heap-use-after-free.txt")));
+  const Observation observation =
+      observe_result(exited(68, "", read_fixture("clang19-asan-heap-use-after-free.txt")));
   EXPECT_EQ(observation.detection, "asan:heap-use-after-free");
   EXPECT_EQ(classify_mutant(observation, "asan:heap-use-after-free"), Verdict::caught);
 }
@@ -81,7 +86,8 @@ TEST(Classification, MutantThatPassesIsMissed) {
 }
 
 TEST(Classification, WrongReportIsWrongDetection) {
-  const Observation observation = observe_result(exited(67, "", read_fixture("gcc12-asan-wild-write.txt")));
+  const Observation observation =
+      observe_result(exited(67, "", read_fixture("gcc12-asan-wild-write.txt")));
   EXPECT_EQ(observation.detection, "asan:SEGV on unknown address");
   EXPECT_EQ(classify_mutant(observation, "asan:heap-use-after-free"), Verdict::wrong_detection);
 }
@@ -111,8 +117,8 @@ TEST(Classification, EnvironmentProblemsAreErrors) {
   EXPECT_EQ(classify_scenario(observe_result(not_started)), Verdict::error);
   EXPECT_EQ(classify_scenario(observe_result(exited(2, "", "usage\n"))), Verdict::error);
   EXPECT_EQ(classify_scenario(observe_result(exited(0, "no line\n"))), Verdict::error);
-  const Observation mapping = observe_result(
-      exited(66, "", "FATAL: ThreadSanitizer: unexpected memory mapping 0x7f0000000000-0x7f0000200000\n"));
+  const Observation mapping = observe_result(exited(
+      66, "", "FATAL: ThreadSanitizer: unexpected memory mapping 0x7f0000000000-0x7f0000200000\n"));
   EXPECT_EQ(classify_mutant(mapping, "tsan:data race"), Verdict::error);
   EXPECT_NE(mapping.reason.find("mmap_rnd_bits"), std::string::npos);
 }

@@ -52,8 +52,9 @@ fs::path install_fake(const fs::path& directory, const std::string& name) {
 
 // A source tree with the files the probe's build command names (the fake compiler reads none).
 fs::path fake_source_tree(const fs::path& root) {
-  for (const char* file : {"scenarios/main.cpp", "scenarios/toolchain_probe.cpp", "scenarios/support/registry.cpp",
-                           "scenarios/support/json.cpp", "lib/src/runtime.cpp", "lib/src/scheduler.hpp"}) {
+  for (const char* file :
+       {"scenarios/main.cpp", "scenarios/toolchain_probe.cpp", "scenarios/support/registry.cpp",
+        "scenarios/support/json.cpp", "lib/src/runtime.cpp", "lib/src/scheduler.hpp"}) {
     write_file(root / file, "\n", false);
   }
   fs::create_directories(root / "lib" / "include");
@@ -68,8 +69,9 @@ TEST(DoctorNames, CompilerNames) {
   for (const char* name : {"g++", "g++-12", "clang++", "clang++-14", "clang++-19", "clang++-3.9"}) {
     EXPECT_TRUE(is_compiler_name(name)) << name;
   }
-  for (const char* name : {"gcc", "clang", "c++", "g++12", "clang++-", "clang++-abc", "clang++-14-wrapper",
-                           "x86_64-linux-gnu-g++-12", "g++-12.", "clang++-1..2"}) {
+  for (const char* name :
+       {"gcc", "clang", "c++", "g++12", "clang++-", "clang++-abc", "clang++-14-wrapper",
+        "x86_64-linux-gnu-g++-12", "g++-12.", "clang++-1..2"}) {
     EXPECT_FALSE(is_compiler_name(name)) << name;
   }
 }
@@ -88,7 +90,8 @@ TEST(DoctorDiscovery, FindsEachExecutableOnceInOrder) {
   install_fake(second, "g++");
   install_fake(second, "clang++-9");
 
-  const std::string path_variable = first.string() + "::" + second.string() + ":" + (scratch.root() / "none").string();
+  const std::string path_variable =
+      first.string() + "::" + second.string() + ":" + (scratch.root() / "none").string();
   const std::vector<CompilerInfo> compilers = discover_compilers(path_variable);
   ASSERT_EQ(compilers.size(), 4U);
   EXPECT_EQ(compilers[0].name, "g++");
@@ -112,7 +115,8 @@ TEST(DoctorDiscovery, NamedCompilers) {
   fs::create_symlink("clang++-99", bin / "clang++");
   write_file(bin / "not-executable", "\n", false);
 
-  const auto compilers = named_compilers({"clang++-99", "clang++", (bin / "clang++-99").string()}, bin.string());
+  const auto compilers =
+      named_compilers({"clang++-99", "clang++", (bin / "clang++-99").string()}, bin.string());
   ASSERT_EQ(compilers.size(), 1U);
   EXPECT_EQ(compilers[0].name, "clang++-99");
   EXPECT_EQ(compilers[0].aliases, std::vector<std::string>{"clang++"});
@@ -146,15 +150,17 @@ TEST(DoctorBuild, SourcesAndCommand) {
   const Scratch scratch;
   const fs::path source = fake_source_tree(scratch.root() / "src");
   const auto sources = probe_sources(source);
-  EXPECT_EQ(sources, (std::vector<fs::path>{"scenarios/main.cpp", "scenarios/toolchain_probe.cpp",
-                                            "scenarios/support/json.cpp", "scenarios/support/registry.cpp",
-                                            "lib/src/runtime.cpp"}));
+  EXPECT_EQ(sources,
+            (std::vector<fs::path>{"scenarios/main.cpp", "scenarios/toolchain_probe.cpp",
+                                   "scenarios/support/json.cpp", "scenarios/support/registry.cpp",
+                                   "lib/src/runtime.cpp"}));
   const auto argv = probe_build_command("/usr/bin/g++", "-O2", "/src", sources, "/scratch/probe");
-  EXPECT_EQ(argv, (std::vector<std::string>{"/usr/bin/g++", "-std=c++20", "-O2", "-pthread", "-I/src/lib/include",
-                                            "-I/src/scenarios", "/src/scenarios/main.cpp",
-                                            "/src/scenarios/toolchain_probe.cpp", "/src/scenarios/support/json.cpp",
-                                            "/src/scenarios/support/registry.cpp", "/src/lib/src/runtime.cpp", "-o",
-                                            "/scratch/probe"}));
+  EXPECT_EQ(argv,
+            (std::vector<std::string>{
+                "/usr/bin/g++", "-std=c++20", "-O2", "-pthread", "-I/src/lib/include",
+                "-I/src/scenarios", "/src/scenarios/main.cpp", "/src/scenarios/toolchain_probe.cpp",
+                "/src/scenarios/support/json.cpp", "/src/scenarios/support/registry.cpp",
+                "/src/lib/src/runtime.cpp", "-o", "/scratch/probe"}));
   EXPECT_THROW(probe_sources(scratch.root()), EnvironmentError);
 }
 
@@ -167,9 +173,10 @@ TEST(DoctorProbeLine, ParsesTheRealLine) {
 }
 
 TEST(DoctorProbeLine, TakesTheLastObjectLine) {
-  const std::string text = "starting\n{\"raw_tls_survives\":true,\"library_accessor_survives\":true}\n"
-                           "{\"verdict\":\"pass\",\"raw_tls_survives\":false,\"library_accessor_survives\":true}  \r\n"
-                           "[1,2]\n\n";
+  const std::string text =
+      "starting\n{\"raw_tls_survives\":true,\"library_accessor_survives\":true}\n"
+      "{\"verdict\":\"pass\",\"raw_tls_survives\":false,\"library_accessor_survives\":true}  \r\n"
+      "[1,2]\n\n";
   const ProbeLine probe = parse_probe_output(text);
   EXPECT_FALSE(probe.raw_tls_survives);
   EXPECT_TRUE(probe.library_accessor_survives);
@@ -178,12 +185,15 @@ TEST(DoctorProbeLine, TakesTheLastObjectLine) {
 TEST(DoctorProbeLine, RejectsWhatIsNotAnAnswer) {
   EXPECT_THROW(parse_probe_output(""), std::invalid_argument);
   EXPECT_THROW(parse_probe_output("Segmentation fault\n"), std::invalid_argument);
-  EXPECT_THROW(parse_probe_output("{\"raw_tls_survives\":true\n"), std::invalid_argument);  // cut short
+  EXPECT_THROW(parse_probe_output("{\"raw_tls_survives\":true\n"),
+               std::invalid_argument);  // cut short
   try {
-    parse_probe_output(R"({"verdict":"pass","raw_tls_survives":true,"library_accessor_survives":"yes"})");
+    parse_probe_output(
+        R"({"verdict":"pass","raw_tls_survives":true,"library_accessor_survives":"yes"})");
     FAIL() << "expected std::invalid_argument";
   } catch (const std::invalid_argument& error) {
-    EXPECT_STREQ(error.what(), "printed a result line without the boolean \"library_accessor_survives\"");
+    EXPECT_STREQ(error.what(),
+                 "printed a result line without the boolean \"library_accessor_survives\"");
   }
 }
 
@@ -208,15 +218,18 @@ TEST(DoctorClassify, Pass) {
 
 TEST(DoctorClassify, RawLostIsStillAPass) {
   DoctorRecord record;
-  classify_probe_run(record, exited(0, R"({"verdict":"pass","raw_tls_survives":false,"library_accessor_survives":true})"));
+  classify_probe_run(
+      record,
+      exited(0, R"({"verdict":"pass","raw_tls_survives":false,"library_accessor_survives":true})"));
   EXPECT_EQ(record.status, DoctorStatus::pass);
   EXPECT_EQ(record.raw_tls_survives, false);
 }
 
 TEST(DoctorClassify, LibraryLostIsAFail) {
   DoctorRecord record;
-  classify_probe_run(record, exited(3, R"({"verdict":"fail","failures":["leaky mode: wrong object"],)"
-                                       R"("raw_tls_survives":true,"library_accessor_survives":false})"));
+  classify_probe_run(record,
+                     exited(3, R"({"verdict":"fail","failures":["leaky mode: wrong object"],)"
+                               R"("raw_tls_survives":true,"library_accessor_survives":false})"));
   EXPECT_EQ(record.status, DoctorStatus::fail);
   EXPECT_EQ(record.reason, "leaky mode: wrong object");
   EXPECT_EQ(record.exit_code, 3);
@@ -224,8 +237,12 @@ TEST(DoctorClassify, LibraryLostIsAFail) {
 
 TEST(DoctorClassify, NoAnswerIsAnError) {
   DoctorRecord failed_moves;
-  classify_probe_run(failed_moves, exited(3, R"({"verdict":"fail","failures":["barrier mode: 2 forced moves did not reach the other worker"],)"
-                                             R"("raw_tls_survives":true,"library_accessor_survives":true})"));
+  classify_probe_run(
+      failed_moves,
+      exited(
+          3,
+          R"({"verdict":"fail","failures":["barrier mode: 2 forced moves did not reach the other worker"],)"
+          R"("raw_tls_survives":true,"library_accessor_survives":true})"));
   EXPECT_EQ(failed_moves.status, DoctorStatus::error);
   EXPECT_EQ(failed_moves.reason, "barrier mode: 2 forced moves did not reach the other worker");
 
@@ -307,7 +324,8 @@ TEST_F(DoctorProbe, LibraryFailureIsRecorded) {
   EXPECT_EQ(record.status, DoctorStatus::fail);
   EXPECT_EQ(record.library_accessor_survives, false);
   EXPECT_EQ(record.exit_code, 3);
-  EXPECT_EQ(record.reason, "barrier mode: the library's accessor denoted another thread's object (fake)");
+  EXPECT_EQ(record.reason,
+            "barrier mode: the library's accessor denoted another thread's object (fake)");
 }
 
 TEST_F(DoctorProbe, CompileErrorIsRecordedWithRepositoryPaths) {
@@ -315,8 +333,11 @@ TEST_F(DoctorProbe, CompileErrorIsRecordedWithRepositoryPaths) {
   EXPECT_EQ(record.status, DoctorStatus::compile_error);
   EXPECT_FALSE(record.built());
   EXPECT_EQ(record.compile_error,
-            "scenarios/main.cpp:1:1: error: 'co_await' cannot be used here (fake)\ncompilation terminated.");
-  EXPECT_EQ(record.reason, "the compiler exited 1: scenarios/main.cpp:1:1: error: 'co_await' cannot be used here (fake)");
+            "scenarios/main.cpp:1:1: error: 'co_await' cannot be used here (fake)\ncompilation "
+            "terminated.");
+  EXPECT_EQ(record.reason,
+            "the compiler exited 1: scenarios/main.cpp:1:1: error: 'co_await' cannot be used here "
+            "(fake)");
   EXPECT_EQ(record.raw_tls_survives, std::nullopt);
   EXPECT_TRUE(temp_is_empty());
 }
@@ -358,7 +379,8 @@ int exit_for(const std::vector<DoctorStatus>& statuses) {
 TEST(DoctorExitCode, Rules) {
   using enum DoctorStatus;
   EXPECT_EQ(exit_for({pass, pass}), kExitOk);
-  EXPECT_EQ(exit_for({pass, compile_error}), kExitOk);  // a compiler that cannot build is the environment's
+  EXPECT_EQ(exit_for({pass, compile_error}),
+            kExitOk);  // a compiler that cannot build is the environment's
   EXPECT_EQ(exit_for({pass, fail}), kExitFindings);
   EXPECT_EQ(exit_for({pass, error, compile_error}), kExitFindings);
   EXPECT_EQ(exit_for({compile_error, compile_error}), kExitUsageOrEnvironment);
@@ -379,8 +401,10 @@ DoctorReport sample_report() {
   report.context.host = "host";
   report.context.git_revision = "unknown";
   report.context.tool_version = "0.1.0";
-  report.compilers.push_back({"g++-12", "/usr/bin/g++-12", "/usr/bin/x86_64-linux-gnu-g++-12", {"g++"}, "g++ 12.2.0"});
-  report.compilers.push_back({"clang++-14", "/usr/bin/clang++-14", "/usr/lib/llvm-14/bin/clang", {}, "clang 14.0.6"});
+  report.compilers.push_back(
+      {"g++-12", "/usr/bin/g++-12", "/usr/bin/x86_64-linux-gnu-g++-12", {"g++"}, "g++ 12.2.0"});
+  report.compilers.push_back(
+      {"clang++-14", "/usr/bin/clang++-14", "/usr/lib/llvm-14/bin/clang", {}, "clang 14.0.6"});
   report.levels = {"-O0", "-O2"};
   report.records = {record_with(DoctorStatus::pass), record_with(DoctorStatus::pass, false),
                     record_with(DoctorStatus::fail), record_with(DoctorStatus::error),
@@ -415,18 +439,23 @@ TEST(DoctorReport, FollowsTheSchema) {
 
 TEST(DoctorReport, Table) {
   const std::string table = doctor_table(sample_report());
-  EXPECT_NE(table.find("COMPILER    VERSION                      LEVEL  RAW TLS SURVIVES  LIBRARY ACCESSOR  BUILD\n"),
+  EXPECT_NE(table.find("COMPILER    VERSION                      LEVEL  RAW TLS SURVIVES  LIBRARY "
+                       "ACCESSOR  BUILD\n"),
             std::string::npos)
       << table;
-  EXPECT_NE(table.find("clang++-14  Debian clang version 14.0.6  -O2    no                yes               12.3s\n"),
+  EXPECT_NE(table.find("clang++-14  Debian clang version 14.0.6  -O2    no                yes      "
+                       "         12.3s\n"),
             std::string::npos)
       << table;
   EXPECT_NE(table.find("compile error"), std::string::npos);
   EXPECT_NE(table.find("no answer"), std::string::npos);
-  EXPECT_NE(table.find("raw thread_local addresses did not survive a migrating co_await with: clang++-14 -O2"),
-            std::string::npos);
-  EXPECT_NE(table.find("library accessor survived on 2 of 4 builds (1 of 5 did not compile); FAILED\n"),
-            std::string::npos)
+  EXPECT_NE(
+      table.find(
+          "raw thread_local addresses did not survive a migrating co_await with: clang++-14 -O2"),
+      std::string::npos);
+  EXPECT_NE(
+      table.find("library accessor survived on 2 of 4 builds (1 of 5 did not compile); FAILED\n"),
+      std::string::npos)
       << table;
 }
 

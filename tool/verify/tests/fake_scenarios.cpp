@@ -52,29 +52,34 @@ std::string json_string(const char* value) {
 
 void print_line(const std::string& name, const std::string& iterations, const std::string& seed,
                 const std::string& mode, bool pass, const std::string& extra = {}) {
-  std::cout << "{\"scenario\":\"" << name << "\",\"iterations\":" << iterations << ",\"seed\":" << seed
-            << ",\"mode\":\"" << mode << "\",\"verdict\":\"" << (pass ? "pass" : "fail")
-            << "\",\"failures\":[" << (pass ? "" : "\"assertion\"") << "]" << extra
+  std::cout << "{\"scenario\":\"" << name << "\",\"iterations\":" << iterations
+            << ",\"seed\":" << seed << ",\"mode\":\"" << mode << "\",\"verdict\":\""
+            << (pass ? "pass" : "fail") << "\",\"failures\":[" << (pass ? "" : "\"assertion\"")
+            << "]" << extra
             << ",\"detail\":{\"tsan_options\":" << json_string(std::getenv("TSAN_OPTIONS"))
             << ",\"asan_options\":" << json_string(std::getenv("ASAN_OPTIONS"))
-            << ",\"ubsan_options\":" << json_string(std::getenv("UBSAN_OPTIONS")) << "}}" << std::endl;
+            << ",\"ubsan_options\":" << json_string(std::getenv("UBSAN_OPTIONS")) << "}}"
+            << std::endl;
 }
 
 int list() {
-  std::cout << R"([{"name":"alpha","kind":"scenario"},)"
-            << R"({"name":"beta","kind":"scenario","description":"second scenario"},)"
-            << R"({"name":"alpha-skip-wait","kind":"mutant","twin_of":"alpha","attacks":"shutdown step 4",)"
-            << R"("detectors":{"tsan":"tsan:data race","asan":"asan:heap-use-after-free","relacy":"relacy:data race"},)"
-            << R"("description":"skips the barrier wait"},)"
-            << R"({"name":"beta-leak-value","kind":"mutant","twin_of":"beta","attacks":"task-local restore",)"
-            << R"("detectors":{"tsan":"scenario:assertion","asan":"scenario:assertion"}}])" << "\n";
+  std::cout
+      << R"([{"name":"alpha","kind":"scenario"},)"
+      << R"({"name":"beta","kind":"scenario","description":"second scenario"},)"
+      << R"({"name":"alpha-skip-wait","kind":"mutant","twin_of":"alpha","attacks":"shutdown step 4",)"
+      << R"("detectors":{"tsan":"tsan:data race","asan":"asan:heap-use-after-free","relacy":"relacy:data race"},)"
+      << R"("description":"skips the barrier wait"},)"
+      << R"({"name":"beta-leak-value","kind":"mutant","twin_of":"beta","attacks":"task-local restore",)"
+      << R"("detectors":{"tsan":"scenario:assertion","asan":"scenario:assertion"}}])"
+      << "\n";
   return 0;
 }
 
 int info() {
   if (std::getenv("FAKE_SCENARIOS_NO_INFO") != nullptr) return 2;
   std::cout << R"({"compiler":"fake-c++","compiler_version":"1.2.3","flags":"-O1 -g -f)" << kFlavor
-            << R"(","flavor":")" << kFlavor << R"(","build_type":"Debug"})" << "\n";
+            << R"(","flavor":")" << kFlavor << R"(","build_type":"Debug"})"
+            << "\n";
   return 0;
 }
 
@@ -100,7 +105,8 @@ int run(const std::string& name, const std::string& iterations, const std::strin
     return 67;
   }
   const bool mutant = name == "alpha-skip-wait" || name == "beta-leak-value";
-  if (knob_names("FAKE_SCENARIOS_MISS", name) || (!mutant && !knob_names("FAKE_SCENARIOS_FAIL", name))) {
+  if (knob_names("FAKE_SCENARIOS_MISS", name) ||
+      (!mutant && !knob_names("FAKE_SCENARIOS_FAIL", name))) {
     print_line(name, iterations, seed, mode, true);
     return 0;
   }

@@ -9,7 +9,8 @@
 namespace asyncl::verify {
 namespace {
 
-ProcessResult shell(const std::string& script, std::chrono::duration<double> timeout = std::chrono::seconds(30),
+ProcessResult shell(const std::string& script,
+                    std::chrono::duration<double> timeout = std::chrono::seconds(30),
                     std::vector<std::string> environment = current_environment()) {
   return run_process({{"/bin/sh", "-c", script}, std::move(environment), timeout});
 }
@@ -39,15 +40,15 @@ TEST(Process, ReportsTheSignal) {
   EXPECT_EQ(signal_name(SIGSEGV), "SIGSEGV");
 }
 
-TEST(Process, StdinIsEmpty) {
-  EXPECT_EQ(shell("cat; echo done").stdout_text, "done\n");
-}
+TEST(Process, StdinIsEmpty) { EXPECT_EQ(shell("cat; echo done").stdout_text, "done\n"); }
 
 TEST(Process, DeadlineKillsTheWholeGroup) {
   // The grandchild holds the pipes open; only killing the group ends the run.
   const auto start = std::chrono::steady_clock::now();
-  const ProcessResult result = shell("sleep 60 & sleep 60; echo never", std::chrono::milliseconds(300));
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const ProcessResult result =
+      shell("sleep 60 & sleep 60; echo never", std::chrono::milliseconds(300));
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_TRUE(result.timed_out);
   EXPECT_EQ(result.signal, SIGKILL);
   EXPECT_LT(elapsed, 10.0);
@@ -57,30 +58,35 @@ TEST(Process, DeadlineKillsTheWholeGroup) {
 TEST(Process, LeftoverChildrenDoNotHoldTheRunOpen) {
   const auto start = std::chrono::steady_clock::now();
   const ProcessResult result = shell("sleep 60 & echo started");
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.stdout_text, "started\n");
   EXPECT_LT(elapsed, 10.0);
 }
 
 TEST(Process, MissingProgramIsASpawnError) {
-  const ProcessResult result = run_process({{"/nonexistent/asyncl-scenarios", "list"}, current_environment(), {}});
+  const ProcessResult result =
+      run_process({{"/nonexistent/asyncl-scenarios", "list"}, current_environment(), {}});
   EXPECT_FALSE(result.started());
   EXPECT_NE(result.spawn_error.find("/nonexistent/asyncl-scenarios"), std::string::npos);
 }
 
 TEST(Process, PassesTheGivenEnvironment) {
-  const ProcessResult result = shell("echo \"$ASYNCL_PROBE\"", std::chrono::seconds(30), {"ASYNCL_PROBE=seen", "PATH=/usr/bin:/bin"});
+  const ProcessResult result = shell("echo \"$ASYNCL_PROBE\"", std::chrono::seconds(30),
+                                     {"ASYNCL_PROBE=seen", "PATH=/usr/bin:/bin"});
   EXPECT_EQ(result.stdout_text, "seen\n");
 }
 
 TEST(Process, AppendedOptionsComeAfterTheUsersOwn) {
-  const std::vector<std::string> base{"PATH=/bin", "TSAN_OPTIONS=verbosity=1 exitcode=1", "ASAN_OPTIONS="};
+  const std::vector<std::string> base{"PATH=/bin", "TSAN_OPTIONS=verbosity=1 exitcode=1",
+                                      "ASAN_OPTIONS="};
   auto environment = with_appended_option(base, "TSAN_OPTIONS", "exitcode=66");
   environment = with_appended_option(environment, "ASAN_OPTIONS", "exitcode=67");
   environment = with_appended_option(environment, "UBSAN_OPTIONS", "exitcode=68");
-  EXPECT_EQ(environment, (std::vector<std::string>{"PATH=/bin", "TSAN_OPTIONS=verbosity=1 exitcode=1 exitcode=66",
-                                                   "ASAN_OPTIONS=exitcode=67", "UBSAN_OPTIONS=exitcode=68"}));
+  EXPECT_EQ(environment, (std::vector<std::string>{
+                             "PATH=/bin", "TSAN_OPTIONS=verbosity=1 exitcode=1 exitcode=66",
+                             "ASAN_OPTIONS=exitcode=67", "UBSAN_OPTIONS=exitcode=68"}));
 }
 
 }  // namespace

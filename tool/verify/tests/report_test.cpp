@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "tool_common/json_schema.hpp"
 #include "tests/report_test_support.hpp"
+#include "tool_common/json_schema.hpp"
 
 namespace asyncl::verify {
 namespace {
@@ -27,21 +27,25 @@ TEST(Report, JsonFollowsTheSchema) {
   const auto errors = validate_json_schema(load_verify_schema(), json);
   EXPECT_TRUE(errors.empty()) << joined(errors);
   EXPECT_EQ(json["schema"], "asyncl-verify/1");
-  for (const char* field : {"date", "host", "compiler", "compiler_version", "flags", "git_revision"}) {
+  for (const char* field :
+       {"date", "host", "compiler", "compiler_version", "flags", "git_revision"}) {
     EXPECT_TRUE(json["context"].contains(field)) << field;
   }
 }
 
 TEST(Report, BudgetedRecordFollowsTheSchemaAndReadsBack) {
   VerifyReport report = sample_report();
-  RunRecord record = scenario_record(static_cast<int>(report.runs.size()), "asan", "workload", Verdict::fail);
+  RunRecord record =
+      scenario_record(static_cast<int>(report.runs.size()), "asan", "workload", Verdict::fail);
   record.budget_s = 30.0;
   record.processes = 4;
   record.programs = 80;
   record.operations = 1234;
   record.coverage = nlohmann::json{{"sleep.zero", 7}, {"notify.one", 3}};
   record.program_failures = nlohmann::json::array(
-      {{{"seed", 61}, {"signature", "asan:SEGV"}, {"replay", "asyncl-verify run workload --flavor asan --seed 61 --iterations 1"},
+      {{{"seed", 61},
+        {"signature", "asan:SEGV"},
+        {"replay", "asyncl-verify run workload --flavor asan --seed 61 --iterations 1"},
         {"minimal_program", "co_await sleep_for(0ms);"}}});
   report.runs.push_back(record);
   report.summary = summarize(report.runs);
@@ -110,10 +114,12 @@ TEST(Report, SerializeSurvivesInvalidUtf8) {
 }
 
 TEST(Report, SummaryCountsEveryNonPassingVerdict) {
-  const std::vector<RunRecord> runs{
-      scenario_record(0, "tsan", "a"), scenario_record(1, "tsan", "b", Verdict::timeout),
-      scenario_record(2, "tsan", "c", Verdict::error), mutant_record(3, "tsan", "m"),
-      mutant_record(4, "tsan", "n", Verdict::missed), mutant_record(5, "tsan", "o", Verdict::timeout)};
+  const std::vector<RunRecord> runs{scenario_record(0, "tsan", "a"),
+                                    scenario_record(1, "tsan", "b", Verdict::timeout),
+                                    scenario_record(2, "tsan", "c", Verdict::error),
+                                    mutant_record(3, "tsan", "m"),
+                                    mutant_record(4, "tsan", "n", Verdict::missed),
+                                    mutant_record(5, "tsan", "o", Verdict::timeout)};
   const Summary summary = summarize(runs);
   EXPECT_EQ(summary, (Summary{1, 2, 1, 2, false}));
   EXPECT_TRUE(summarize({scenario_record(0, "tsan", "a"), mutant_record(1, "tsan", "m")}).ok);
@@ -122,7 +128,8 @@ TEST(Report, SummaryCountsEveryNonPassingVerdict) {
 TEST(Report, ContextJoinsFlavorFlagsInFlavorOrder) {
   const ReportContext context = testing::sample_context();
   EXPECT_EQ(context.compiler, "g++");
-  EXPECT_EQ(context.flags, "tsan: -O1 -g -fsanitize=thread,undefined | asan: -O1 -g -fsanitize=address,undefined");
+  EXPECT_EQ(context.flags,
+            "tsan: -O1 -g -fsanitize=thread,undefined | asan: -O1 -g -fsanitize=address,undefined");
   EXPECT_EQ(context.build_type, "Debug");
 }
 
@@ -166,7 +173,8 @@ TEST(Report, MergeNeedsEveryShardOfOneRun) {
   const VerifyReport first = sample_shard("1/2", {0, 2});
   const VerifyReport second = sample_shard("2/2", {1, 3});
   EXPECT_EQ(merge_reports({second, first}).runs, sample_report().runs);
-  EXPECT_EQ(merge_reports({sample_report()}).runs, sample_report().runs) << "one whole report merges to itself";
+  EXPECT_EQ(merge_reports({sample_report()}).runs, sample_report().runs)
+      << "one whole report merges to itself";
 
   expect_refused({first}, "shard 2 of 2 is missing");
   expect_refused({sample_shard("2/4", {1})}, "shards 1, 3 and 4 of 4 are missing");

@@ -29,7 +29,8 @@ inline RunRecord scenario_record(int index, const std::string& flavor, const std
   record.verdict = verdict;
   record.duration_s = 1.25;
   record.exit_code = verdict == Verdict::pass ? 0 : 3;
-  record.scenario_output = nlohmann::json{{"scenario", name}, {"verdict", verdict == Verdict::pass ? "pass" : "fail"}};
+  record.scenario_output =
+      nlohmann::json{{"scenario", name}, {"verdict", verdict == Verdict::pass ? "pass" : "fail"}};
   if (verdict != Verdict::pass) {
     record.observed_detection = "scenario:assertion";
     record.reason = "scenario assertion failed";
@@ -55,9 +56,11 @@ inline RunRecord mutant_record(int index, const std::string& flavor, const std::
   record.exit_code = 66;
   if (verdict == Verdict::caught || verdict == Verdict::wrong_detection) {
     record.observed_detection = verdict == Verdict::caught ? "tsan:data race" : "tsan:thread leak";
-    record.reports.push_back(SanitizerReport{
-        "tsan", verdict == Verdict::caught ? "data race" : "thread leak",
-        {StackFrame{"increment()", "scenarios/shutdown_race.cpp", 6, 20}, StackFrame{"main", "scenarios/main.cpp", 10, {}}}});
+    record.reports.push_back(
+        SanitizerReport{"tsan",
+                        verdict == Verdict::caught ? "data race" : "thread leak",
+                        {StackFrame{"increment()", "scenarios/shutdown_race.cpp", 6, 20},
+                         StackFrame{"main", "scenarios/main.cpp", 10, {}}}});
   }
   if (verdict != Verdict::caught) {
     record.reason = "caught 2 of 3 runs";
@@ -83,7 +86,8 @@ inline ReportContext sample_context() {
 inline VerifyReport sample_report() {
   VerifyReport report;
   report.context = sample_context();
-  report.runs = {scenario_record(0, "tsan", "shutdown-race"), mutant_record(1, "tsan", "skip-barrier-wait"),
+  report.runs = {scenario_record(0, "tsan", "shutdown-race"),
+                 mutant_record(1, "tsan", "skip-barrier-wait"),
                  scenario_record(2, "asan", "shutdown-race", Verdict::fail),
                  mutant_record(3, "asan", "skip-barrier-wait", Verdict::wrong_detection)};
   report.summary = summarize(report.runs);

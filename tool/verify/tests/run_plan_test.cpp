@@ -9,9 +9,12 @@
 namespace asyncl::verify {
 namespace {
 
-CatalogEntry scenario(const std::string& name) { return {name, EntryKind::scenario, {}, {}, {}, {}}; }
+CatalogEntry scenario(const std::string& name) {
+  return {name, EntryKind::scenario, {}, {}, {}, {}};
+}
 
-CatalogEntry mutant(const std::string& name, const std::string& twin, std::map<std::string, std::string> detectors) {
+CatalogEntry mutant(const std::string& name, const std::string& twin,
+                    std::map<std::string, std::string> detectors) {
   return {name, EntryKind::mutant, twin, "step", {}, std::move(detectors)};
 }
 
@@ -19,9 +22,11 @@ std::vector<FlavorCatalog> catalogs() {
   const std::vector<CatalogEntry> entries{
       scenario("shutdown-race"),
       scenario("migration"),
-      mutant("skip-barrier-wait", "shutdown-race", {{"tsan", "tsan:data race"}, {"asan", "asan:heap-use-after-free"}}),
+      mutant("skip-barrier-wait", "shutdown-race",
+             {{"tsan", "tsan:data race"}, {"asan", "asan:heap-use-after-free"}}),
       mutant("relaxed-barrier", "shutdown-race", {{"tsan", "tsan:data race"}}),
-      mutant("cache-tls-address", "migration", {{"tsan", "scenario:assertion"}, {"asan", "scenario:assertion"}}),
+      mutant("cache-tls-address", "migration",
+             {{"tsan", "scenario:assertion"}, {"asan", "scenario:assertion"}}),
   };
   return {{"tsan", entries}, {"asan", entries}};
 }
@@ -34,11 +39,13 @@ std::vector<std::string> names(const std::vector<PlanItem>& plan) {
 
 TEST(RunPlan, AllFlavorsThenCatalogOrder) {
   const auto plan = build_plan(catalogs(), {}, true);
-  EXPECT_EQ(names(plan), (std::vector<std::string>{
-                             "tsan/shutdown-race", "tsan/migration", "tsan/skip-barrier-wait",
-                             "tsan/relaxed-barrier", "tsan/cache-tls-address", "asan/shutdown-race",
-                             "asan/migration", "asan/skip-barrier-wait", "asan/cache-tls-address"}));
-  for (std::size_t index = 0; index < plan.size(); ++index) EXPECT_EQ(plan[index].index, static_cast<int>(index));
+  EXPECT_EQ(names(plan),
+            (std::vector<std::string>{
+                "tsan/shutdown-race", "tsan/migration", "tsan/skip-barrier-wait",
+                "tsan/relaxed-barrier", "tsan/cache-tls-address", "asan/shutdown-race",
+                "asan/migration", "asan/skip-barrier-wait", "asan/cache-tls-address"}));
+  for (std::size_t index = 0; index < plan.size(); ++index)
+    EXPECT_EQ(plan[index].index, static_cast<int>(index));
   EXPECT_EQ(plan[7].expected_detection, "asan:heap-use-after-free");
 }
 
@@ -55,12 +62,14 @@ TEST(RunPlan, NamingAScenarioBringsItsMutants) {
 TEST(RunPlan, ExplicitScenarioRunsOnlyWhenNamedItsMutantsAlways) {
   CatalogEntry workload = scenario("workload");
   workload.explicit_only = true;
-  const std::vector<CatalogEntry> entries{scenario("migration"), workload,
-                                          mutant("timer-fires-early", "workload", {{"asan", "scenario:assertion"}})};
+  const std::vector<CatalogEntry> entries{
+      scenario("migration"), workload,
+      mutant("timer-fires-early", "workload", {{"asan", "scenario:assertion"}})};
   const std::vector<FlavorCatalog> asan{{"asan", entries}};
   EXPECT_EQ(names(build_plan(asan, {}, true)),
             (std::vector<std::string>{"asan/migration", "asan/timer-fires-early"}));
-  EXPECT_EQ(names(build_plan(asan, {"workload"}, false)), (std::vector<std::string>{"asan/workload"}));
+  EXPECT_EQ(names(build_plan(asan, {"workload"}, false)),
+            (std::vector<std::string>{"asan/workload"}));
   EXPECT_EQ(names(build_plan(asan, {"workload"}, true)),
             (std::vector<std::string>{"asan/workload", "asan/timer-fires-early"}));
 }
@@ -71,7 +80,8 @@ TEST(RunPlan, UnknownNameIsAUsageError) {
     FAIL() << "accepted an unknown scenario";
   } catch (const UsageError& error) {
     EXPECT_EQ(std::string(error.what()),
-              "unknown scenario 'no-such' (not listed by the tsan, asan build; see `asyncl-verify list`)");
+              "unknown scenario 'no-such' (not listed by the tsan, asan build; see `asyncl-verify "
+              "list`)");
   }
   EXPECT_THROW(build_plan({{"tsan", {}}}, {}, true), UsageError);
 }
@@ -116,7 +126,8 @@ TEST(RunPlan, MergedShardReportsEqualTheUnshardedReport) {
     VerifyReport shard;
     shard.context = full.context;
     shard.context.shard = Shard{index, kShards}.to_string();
-    for (const PlanItem& item : select_shard(plan, {index, kShards})) shard.runs.push_back(record_for(item));
+    for (const PlanItem& item : select_shard(plan, {index, kShards}))
+      shard.runs.push_back(record_for(item));
     shard.summary = summarize(shard.runs);
     shards.push_back(std::move(shard));
   }

@@ -28,8 +28,10 @@ class Runner : public ::testing::Test {
     return plan.front();
   }
 
-  static RunRecord run(const std::string& flavor, const std::string& name, RunSettings settings = quick()) {
-    return execute(item(flavor, name), ScenarioBinary::locate(kBuildRoot, flavor, "build"), settings);
+  static RunRecord run(const std::string& flavor, const std::string& name,
+                       RunSettings settings = quick()) {
+    return execute(item(flavor, name), ScenarioBinary::locate(kBuildRoot, flavor, "build"),
+                   settings);
   }
 
   static RunSettings quick() {
@@ -42,9 +44,12 @@ class Runner : public ::testing::Test {
 };
 
 TEST_F(Runner, LocatesEachFlavorsBinary) {
-  EXPECT_EQ(scenario_binary_path("build", "tsan"), std::filesystem::path("build/tsan/scenarios/asyncl-scenarios"));
-  EXPECT_EQ(scenario_binary_path("build", "relacy"), std::filesystem::path("build/relacy/scenarios/models/asyncl-models"));
-  EXPECT_EQ(ScenarioBinary::locate(kBuildRoot, "asan", "build").path(), scenario_binary_path(kBuildRoot, "asan"));
+  EXPECT_EQ(scenario_binary_path("build", "tsan"),
+            std::filesystem::path("build/tsan/scenarios/asyncl-scenarios"));
+  EXPECT_EQ(scenario_binary_path("build", "relacy"),
+            std::filesystem::path("build/relacy/scenarios/models/asyncl-models"));
+  EXPECT_EQ(ScenarioBinary::locate(kBuildRoot, "asan", "build").path(),
+            scenario_binary_path(kBuildRoot, "asan"));
 }
 
 TEST_F(Runner, MissingBuildNamesTheCommandThatMakesIt) {
@@ -86,7 +91,8 @@ TEST_F(Runner, ScenarioPassesWithItsLineAndTheSanitizerOptions) {
   EXPECT_EQ(line["iterations"], 2);
   EXPECT_EQ(line["seed"], 7);
   EXPECT_EQ(line["mode"], "all");
-  EXPECT_EQ(line["detail"]["tsan_options"], std::string("verbosity=0 ") + std::string(kTsanOptions));
+  EXPECT_EQ(line["detail"]["tsan_options"],
+            std::string("verbosity=0 ") + std::string(kTsanOptions));
   EXPECT_EQ(line["detail"]["asan_options"], kAsanOptions);
   EXPECT_EQ(line["detail"]["ubsan_options"], kUbsanOptions);
 }
@@ -163,7 +169,8 @@ TEST_F(Runner, WrongDetectionKeepsTheReportAndStderr) {
   EXPECT_EQ(record.verdict, Verdict::wrong_detection);
   EXPECT_EQ(record.observed_detection, "asan:SEGV on unknown address");
   ASSERT_TRUE(record.stderr_excerpt.has_value());
-  EXPECT_TRUE(record.stderr_excerpt->starts_with("AddressSanitizer:DEADLYSIGNAL")) << *record.stderr_excerpt;
+  EXPECT_TRUE(record.stderr_excerpt->starts_with("AddressSanitizer:DEADLYSIGNAL"))
+      << *record.stderr_excerpt;
 }
 
 TEST_F(Runner, HangingScenarioTimesOut) {
@@ -185,15 +192,18 @@ TEST_F(Runner, FailingScenarioFails) {
 }
 
 TEST(RunnerPaths, FramesUnderTheSourceRootBecomeRelative) {
-  std::vector<SanitizerReport> reports{{"tsan", "data race", {{"f()", "/src/asyncl/lib/src/runtime.cpp", 3, {}},
-                                                              {"g()", "/usr/include/c++/12/thread", 9, {}}}}};
+  std::vector<SanitizerReport> reports{{"tsan",
+                                        "data race",
+                                        {{"f()", "/src/asyncl/lib/src/runtime.cpp", 3, {}},
+                                         {"g()", "/usr/include/c++/12/thread", 9, {}}}}};
   relative_to_source(reports, "/src/asyncl");
   EXPECT_EQ(reports[0].frames[0].file, "lib/src/runtime.cpp");
   EXPECT_EQ(reports[0].frames[1].file, "/usr/include/c++/12/thread");
 }
 
 TEST(RunnerPaths, ExcerptStartsAtTheFirstSanitizerLine) {
-  EXPECT_EQ(stderr_excerpt("noise\nmore\n==1==ERROR: AddressSanitizer: x\n#0\n"), "==1==ERROR: AddressSanitizer: x\n#0\n");
+  EXPECT_EQ(stderr_excerpt("noise\nmore\n==1==ERROR: AddressSanitizer: x\n#0\n"),
+            "==1==ERROR: AddressSanitizer: x\n#0\n");
   EXPECT_EQ(stderr_excerpt("plain failure\n"), "plain failure\n");
   const std::string excerpt = stderr_excerpt(std::string(kStderrExcerptBytes + 10, 'x'));
   EXPECT_TRUE(excerpt.ends_with("\n[10 more bytes]"));

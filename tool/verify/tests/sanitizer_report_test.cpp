@@ -63,14 +63,16 @@ std::string case_name(const ::testing::TestParamInfo<FixtureCase>& info) {
 INSTANTIATE_TEST_SUITE_P(
     RealOutputs, SanitizerFixture,
     ::testing::Values(
-        FixtureCase{"gcc12-tsan-data-race.txt", "tsan", "data race", "increment()", "/src/data_race.cpp", 6, 2},
-        FixtureCase{"clang19-tsan-data-race.txt", "tsan", "data race", "increment()", "/src/data_race.cpp", 6, 2},
-        FixtureCase{"gcc12-tsan-signed-overflow.txt", "ubsan", "signed integer overflow", "add_one(int)",
-                    "/src/signed_overflow.cpp", 4, 3},
-        FixtureCase{"clang19-tsan-signed-overflow.txt", "ubsan", "signed integer overflow", "add_one(int)",
-                    "/src/signed_overflow.cpp", 4, 3},
-        FixtureCase{"gcc12-asan-heap-use-after-free.txt", "asan", "heap-use-after-free", "read_value(int const*)",
-                    "/src/heap_use_after_free.cpp", 2, 3},
+        FixtureCase{"gcc12-tsan-data-race.txt", "tsan", "data race", "increment()",
+                    "/src/data_race.cpp", 6, 2},
+        FixtureCase{"clang19-tsan-data-race.txt", "tsan", "data race", "increment()",
+                    "/src/data_race.cpp", 6, 2},
+        FixtureCase{"gcc12-tsan-signed-overflow.txt", "ubsan", "signed integer overflow",
+                    "add_one(int)", "/src/signed_overflow.cpp", 4, 3},
+        FixtureCase{"clang19-tsan-signed-overflow.txt", "ubsan", "signed integer overflow",
+                    "add_one(int)", "/src/signed_overflow.cpp", 4, 3},
+        FixtureCase{"gcc12-asan-heap-use-after-free.txt", "asan", "heap-use-after-free",
+                    "read_value(int const*)", "/src/heap_use_after_free.cpp", 2, 3},
         FixtureCase{"clang19-asan-heap-use-after-free.txt", "asan", "heap-use-after-free",
                     "read_value(int const*)", "/src/heap_use_after_free.cpp", 2, 3},
         FixtureCase{"gcc12-asan-stack-use-after-return.txt", "asan", "stack-use-after-return",
@@ -81,10 +83,10 @@ INSTANTIATE_TEST_SUITE_P(
                     "/src/memory_leak.cpp", 7, 3},
         FixtureCase{"clang19-asan-memory-leak.txt", "lsan", "detected memory leaks", "leak_block()",
                     "/src/memory_leak.cpp", 7, 3},
-        FixtureCase{"gcc12-asan-signed-overflow.txt", "ubsan", "signed integer overflow", "add_one(int)",
-                    "/src/signed_overflow.cpp", 4, 3},
-        FixtureCase{"clang19-asan-signed-overflow.txt", "ubsan", "signed integer overflow", "add_one(int)",
-                    "/src/signed_overflow.cpp", 4, 3},
+        FixtureCase{"gcc12-asan-signed-overflow.txt", "ubsan", "signed integer overflow",
+                    "add_one(int)", "/src/signed_overflow.cpp", 4, 3},
+        FixtureCase{"clang19-asan-signed-overflow.txt", "ubsan", "signed integer overflow",
+                    "add_one(int)", "/src/signed_overflow.cpp", 4, 3},
         FixtureCase{"gcc12-asan-wild-write.txt", "asan", "SEGV on unknown address", "store(int*)",
                     "/src/wild_write.cpp", 4, 3},
         FixtureCase{"clang19-asan-wild-write.txt", "asan", "SEGV on unknown address", "store(int*)",
@@ -110,7 +112,8 @@ TEST(SanitizerReport, GccFramesHaveNoColumn) {
 }
 
 TEST(SanitizerReport, ReadsEveryReportInOrder) {
-  const std::string text = "scenario output before\n" + read_fixture("gcc12-tsan-signed-overflow.txt") +
+  const std::string text = "scenario output before\n" +
+                           read_fixture("gcc12-tsan-signed-overflow.txt") +
                            read_fixture("gcc12-tsan-data-race.txt");
   const auto reports = parse_sanitizer_reports(text);
   ASSERT_EQ(reports.size(), 2U);
@@ -120,7 +123,9 @@ TEST(SanitizerReport, ReadsEveryReportInOrder) {
 
 TEST(SanitizerReport, IgnoresTextWithoutReports) {
   EXPECT_TRUE(parse_sanitizer_reports("").empty());
-  EXPECT_TRUE(parse_sanitizer_reports("hello\nSUMMARY: AddressSanitizer: heap-use-after-free x.cpp:1\n").empty());
+  EXPECT_TRUE(
+      parse_sanitizer_reports("hello\nSUMMARY: AddressSanitizer: heap-use-after-free x.cpp:1\n")
+          .empty());
 }
 
 // Headlines of kinds the stored programs do not produce, as the runtimes print them.
@@ -129,25 +134,32 @@ TEST(SanitizerReport, KindDropsAddressesAndPids) {
     const auto reports = parse_sanitizer_reports(line + "\n");
     return reports.empty() ? std::string("<none>") : detection_name(reports.front());
   };
-  EXPECT_EQ(kind_of("WARNING: ThreadSanitizer: heap-use-after-free (pid=4242)"), "tsan:heap-use-after-free");
+  EXPECT_EQ(kind_of("WARNING: ThreadSanitizer: heap-use-after-free (pid=4242)"),
+            "tsan:heap-use-after-free");
   EXPECT_EQ(kind_of("WARNING: ThreadSanitizer: lock-order-inversion (potential deadlock) (pid=1)"),
             "tsan:lock-order-inversion");
-  EXPECT_EQ(kind_of("WARNING: ThreadSanitizer: data race on vptr (ctor/dtor vs virtual call) (pid=9)"),
-            "tsan:data race on vptr");
-  EXPECT_EQ(kind_of("FATAL: ThreadSanitizer: unexpected memory mapping 0x7f1c00000000-0x7f1c00200000"),
-            "tsan:unexpected memory mapping");
-  EXPECT_EQ(kind_of("==7==ERROR: AddressSanitizer: stack-buffer-overflow on address 0x7ffd at pc 0x1 bp 0x2"),
-            "asan:stack-buffer-overflow");
-  EXPECT_EQ(kind_of("x.cpp:3:5: runtime error: load of null pointer of type 'int'"), "ubsan:load of null pointer");
+  EXPECT_EQ(
+      kind_of("WARNING: ThreadSanitizer: data race on vptr (ctor/dtor vs virtual call) (pid=9)"),
+      "tsan:data race on vptr");
+  EXPECT_EQ(
+      kind_of("FATAL: ThreadSanitizer: unexpected memory mapping 0x7f1c00000000-0x7f1c00200000"),
+      "tsan:unexpected memory mapping");
+  EXPECT_EQ(
+      kind_of(
+          "==7==ERROR: AddressSanitizer: stack-buffer-overflow on address 0x7ffd at pc 0x1 bp 0x2"),
+      "asan:stack-buffer-overflow");
+  EXPECT_EQ(kind_of("x.cpp:3:5: runtime error: load of null pointer of type 'int'"),
+            "ubsan:load of null pointer");
   EXPECT_EQ(kind_of("x.cpp:3:5: runtime error: index 5 out of bounds for type 'int [3]'"),
             "ubsan:index out of bounds");
-  EXPECT_EQ(kind_of("x.cpp:3:5: runtime error: shift exponent 40 is too large for 32-bit type 'int'"),
-            "ubsan:shift exponent is too large");
+  EXPECT_EQ(
+      kind_of("x.cpp:3:5: runtime error: shift exponent 40 is too large for 32-bit type 'int'"),
+      "ubsan:shift exponent is too large");
 }
 
 TEST(SanitizerReport, UbsanWithoutStackUsesItsLocation) {
-  const auto reports =
-      parse_sanitizer_reports("src/a.cpp:12:7: runtime error: signed integer overflow: 1 + 2147483647\n");
+  const auto reports = parse_sanitizer_reports(
+      "src/a.cpp:12:7: runtime error: signed integer overflow: 1 + 2147483647\n");
   ASSERT_EQ(reports.size(), 1U);
   ASSERT_EQ(reports[0].frames.size(), 1U);
   EXPECT_EQ(reports[0].frames[0], (StackFrame{"", "src/a.cpp", 12, 7}));
@@ -161,7 +173,8 @@ TEST(SanitizerReport, FrameWithoutSourceKeepsTheModule) {
   ASSERT_EQ(reports.size(), 1U);
   ASSERT_EQ(reports[0].frames.size(), 2U);
   EXPECT_EQ(reports[0].frames[0], (StackFrame{"<null>", "(libstdc++.so.6+0xd44a2)", {}, {}}));
-  EXPECT_EQ(reports[0].frames[1], (StackFrame{"worker_loop(int)", "(asyncl-scenarios+0x1234)", {}, {}}));
+  EXPECT_EQ(reports[0].frames[1],
+            (StackFrame{"worker_loop(int)", "(asyncl-scenarios+0x1234)", {}, {}}));
 }
 
 }  // namespace

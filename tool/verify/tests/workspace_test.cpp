@@ -11,18 +11,18 @@ namespace asyncl::verify {
 namespace {
 
 TEST(Workspace, FindsTheRepositoryFromBelow) {
-  const auto root = std::filesystem::temp_directory_path() / ("asyncl-verify-workspace-" + std::to_string(::getpid()));
+  const auto root = std::filesystem::temp_directory_path() /
+                    ("asyncl-verify-workspace-" + std::to_string(::getpid()));
   std::filesystem::create_directories(root / "tool" / "verify");
   std::filesystem::create_directories(root / "build" / "release" / "tool" / "verify");
   std::ofstream(root / "tool" / "verify" / "CMakeLists.txt") << "\n";
-  EXPECT_EQ(find_repository_root(root / "build" / "release" / "tool" / "verify"), std::filesystem::canonical(root));
+  EXPECT_EQ(find_repository_root(root / "build" / "release" / "tool" / "verify"),
+            std::filesystem::canonical(root));
   EXPECT_EQ(find_repository_root(root), std::filesystem::canonical(root));
   std::filesystem::remove_all(root);
 }
 
-TEST(Workspace, NoRepositoryAboveTheRoot) {
-  EXPECT_EQ(find_repository_root("/"), std::nullopt);
-}
+TEST(Workspace, NoRepositoryAboveTheRoot) { EXPECT_EQ(find_repository_root("/"), std::nullopt); }
 
 TEST(Workspace, ExplicitBuildDirWins) {
   const Workspace workspace = locate_workspace("some/builds");
@@ -30,7 +30,8 @@ TEST(Workspace, ExplicitBuildDirWins) {
 }
 
 TEST(Workspace, ShownPathIsRelativeInsideTheWorkingDirectory) {
-  EXPECT_EQ(shown_path(std::filesystem::current_path() / "build" / "tsan"), std::filesystem::path("build/tsan"));
+  EXPECT_EQ(shown_path(std::filesystem::current_path() / "build" / "tsan"),
+            std::filesystem::path("build/tsan"));
   EXPECT_EQ(shown_path("/"), std::filesystem::path("/"));
 }
 

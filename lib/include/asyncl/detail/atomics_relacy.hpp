@@ -45,12 +45,18 @@ struct CallSite {
 /// until relacy_prelude.hpp removed them.
 constexpr rl::memory_order to_relacy(std::memory_order order) noexcept {
   switch (order) {
-    case std::memory_order::relaxed: return rl::mo_relaxed;
-    case std::memory_order::consume: return rl::mo_consume;
-    case std::memory_order::acquire: return rl::mo_acquire;
-    case std::memory_order::release: return rl::mo_release;
-    case std::memory_order::acq_rel: return rl::mo_acq_rel;
-    case std::memory_order::seq_cst: return rl::mo_seq_cst;
+    case std::memory_order::relaxed:
+      return rl::mo_relaxed;
+    case std::memory_order::consume:
+      return rl::mo_consume;
+    case std::memory_order::acquire:
+      return rl::mo_acquire;
+    case std::memory_order::release:
+      return rl::mo_release;
+    case std::memory_order::acq_rel:
+      return rl::mo_acq_rel;
+    case std::memory_order::seq_cst:
+      return rl::mo_seq_cst;
   }
   return rl::mo_seq_cst;
 }
@@ -146,9 +152,13 @@ class Atomic {
   T operator++(int) { return fetch_add(1); }
   T operator--(int) { return fetch_sub(1); }
   template <class D>
-  T operator+=(D delta) { return fetch_add(delta) + delta; }
+  T operator+=(D delta) {
+    return fetch_add(delta) + delta;
+  }
   template <class D>
-  T operator-=(D delta) { return fetch_sub(delta) - delta; }
+  T operator-=(D delta) {
+    return fetch_sub(delta) - delta;
+  }
   T operator&=(T bits) { return fetch_and(bits) & bits; }
   T operator|=(T bits) { return fetch_or(bits) | bits; }
   T operator^=(T bits) { return fetch_xor(bits) ^ bits; }

@@ -17,8 +17,8 @@
 namespace asyncl::detail {
 
 [[noreturn, gnu::cold, gnu::noinline]] inline void precondition_failed(const char* message,
-                                                                         const char* file,
-                                                                         int line) noexcept {
+                                                                       const char* file,
+                                                                       int line) noexcept {
   std::fprintf(stderr, "asyncl: precondition failed: %s (%s:%d)\n", message, file, line);
   std::fflush(stderr);
   std::abort();
@@ -27,7 +27,7 @@ namespace asyncl::detail {
 }  // namespace asyncl::detail
 
 #define ASYNCL_INTERNAL_EXPECT(condition, message) \
-  ((condition) ? static_cast<void>(0)                \
+  ((condition) ? static_cast<void>(0)              \
                : ::asyncl::detail::precondition_failed(message, __FILE__, __LINE__))
 #else
 #define ASYNCL_INTERNAL_EXPECT(condition, message) static_cast<void>(0)

@@ -72,7 +72,8 @@ class ContextSlot<T, Init, ContextMode::barrier> {
   struct Access {
     TlsPair<T, ThreadContext> operator()() const {
       ThreadContext& thread = tls_thread_context;
-      if (!thread.barrier_refs_allowed) [[unlikely]] return {nullptr, &thread};
+      if (!thread.barrier_refs_allowed) [[unlikely]]
+        return {nullptr, &thread};
       // Keeps a blocking thread from leaving the pool on keep-alive before shutdown.
       thread.barrier_refs_taken = true;
       return {&slot_.value, &thread};
@@ -88,7 +89,8 @@ class ContextSlot<T, Init, ContextMode::leaky> {
  public:
   static T* object() {
     Node*& node = *tls_address(Access{});
-    if (node == nullptr) [[unlikely]] node = make_node();
+    if (node == nullptr) [[unlikely]]
+      node = make_node();
     return &node->value;
   }
 
@@ -134,7 +136,8 @@ class ContextSlot<T, Init, ContextMode::shared> {
  public:
   static std::shared_ptr<T> object() {
     std::shared_ptr<T>& slot = *tls_address(Access{});
-    if (!slot) [[unlikely]] slot = make_object();
+    if (!slot) [[unlikely]]
+      slot = make_object();
     return slot;
   }
 

@@ -55,8 +55,9 @@ class JoinStateBase {
     LockGuard lock(mutex_);
     if (status_ != Status::pending) return false;
     if (waiter_ != nullptr && waiter_ != task) {
-      throw std::logic_error("asyncl: a JoinHandle was awaited by two tasks at once; its outcome "
-                             "can be read only once");
+      throw std::logic_error(
+          "asyncl: a JoinHandle was awaited by two tasks at once; its outcome "
+          "can be read only once");
     }
     waiter_ = task;
     return true;
@@ -119,8 +120,9 @@ class JoinStateBase {
   /// (after wait or wake), with mutex_ held.
   void take_outcome_locked() {
     if (taken_) {
-      throw std::logic_error("asyncl: the outcome of a JoinHandle was already taken; it can be "
-                             "read only once");
+      throw std::logic_error(
+          "asyncl: the outcome of a JoinHandle was already taken; it can be "
+          "read only once");
     }
     taken_ = true;
     switch (status_) {

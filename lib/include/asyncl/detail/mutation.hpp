@@ -17,17 +17,17 @@ namespace asyncl::detail {
 
 enum class Mutation : std::uint8_t {
   none,
-  skip_barrier_wait,         // step 5, rendezvous: threads leave without waiting for each other
-  relaxed_barrier,           // step 5, rendezvous: the barrier's atomics use relaxed ordering
-  tls_before_tasks,          // step 6, thread_return, before step 4: threads exit, frames later
-  task_local_not_restored,   // task-local scope left set after a suspend, not reset on resume
-  frame_destroyed_twice,     // step 4, destroy_frames: a cancelled frame destroyed twice
-  frame_not_destroyed,       // step 4, destroy_frames: a cancelled frame is leaked
-  idle_lost_wakeup,          // idle set: the pusher reads the sleeper count with a plain load
-  queue_steal_unlocked,      // work queue: a thief steals without the victim queue's lock
-  notify_all_stores_permit,  // Notify: notify_all also stores the permit (only notify_one may)
-  timer_fires_early,         // timer: a sleep is woken at once, before its deadline
-  blocking_exception_lost,   // spawn_blocking: a closure's exception becomes a default value
+  skip_barrier_wait,           // step 5, rendezvous: threads leave without waiting for each other
+  relaxed_barrier,             // step 5, rendezvous: the barrier's atomics use relaxed ordering
+  tls_before_tasks,            // step 6, thread_return, before step 4: threads exit, frames later
+  task_local_not_restored,     // task-local scope left set after a suspend, not reset on resume
+  frame_destroyed_twice,       // step 4, destroy_frames: a cancelled frame destroyed twice
+  frame_not_destroyed,         // step 4, destroy_frames: a cancelled frame is leaked
+  idle_lost_wakeup,            // idle set: the pusher reads the sleeper count with a plain load
+  queue_steal_unlocked,        // work queue: a thief steals without the victim queue's lock
+  notify_all_stores_permit,    // Notify: notify_all also stores the permit (only notify_one may)
+  timer_fires_early,           // timer: a sleep is woken at once, before its deadline
+  blocking_exception_lost,     // spawn_blocking: a closure's exception becomes a default value
   leaky_freed_at_thread_exit,  // leaky Context: the object is freed when its thread exits
   task_state_unordered_decision,  // task state: an unchanged word is decided on a relaxed load
 };

@@ -51,7 +51,9 @@ concept DirectAwaiter = requires(A& a) {
 };
 
 template <class A>
-concept MemberCoAwait = requires(A&& a) { std::forward<A>(a).operator co_await(); };
+concept MemberCoAwait = requires(A&& a) {
+  std::forward<A>(a).operator co_await();
+};
 
 class PromiseBase;
 struct TaskHeader;
@@ -59,16 +61,18 @@ struct TaskHeader;
 /// The library's own awaiters declare `using is_asyncl_awaiter = void;`: they register the task
 /// with the runtime (suspend_point) and the runtime resumes it.
 template <class A>
-concept RuntimeAwaiter = requires { typename std::remove_cvref_t<A>::is_asyncl_awaiter; };
+concept RuntimeAwaiter = requires {
+  typename std::remove_cvref_t<A>::is_asyncl_awaiter;
+};
 
 /// Any other awaiter that takes a type-erased handle is foreign: it may resume the frame from a
 /// thread of its own. In a task run by a runtime, it gets a resumer instead of the frame
 /// (foreign_resumer.hpp).
 template <class Inner, class P>
 concept ForeignAwaiter = !RuntimeAwaiter<Inner> && std::is_base_of_v<PromiseBase, P> &&
-                         requires(std::remove_reference_t<Inner>& a, std::coroutine_handle<> h) {
-                           a.await_suspend(h);
-                         };
+                         requires(std::remove_reference_t<Inner> & a, std::coroutine_handle<> h) {
+  a.await_suspend(h);
+};
 
 /// Wraps one awaiter: leaves the scope before suspending, enters the frame's on resume.
 /// `Inner` is a reference for awaiters the co_await expression keeps alive, a value for
@@ -143,8 +147,9 @@ class PromiseBase {
     if constexpr (DirectAwaiter<std::remove_reference_t<A>>) {
       return ScopedAwaiter<A&&>(std::forward<A>(awaitable), scope_);
     } else {
-      static_assert(MemberCoAwait<A>, "asyncl::Task can co_await awaiters and types with a member "
-                                      "operator co_await");
+      static_assert(MemberCoAwait<A>,
+                    "asyncl::Task can co_await awaiters and types with a member "
+                    "operator co_await");
       using Inner = decltype(std::forward<A>(awaitable).operator co_await());
       return ScopedAwaiter<Inner>(std::forward<A>(awaitable).operator co_await(), scope_);
     }

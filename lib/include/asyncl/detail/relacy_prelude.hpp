@@ -46,9 +46,9 @@
 #include <new>
 #include <optional>
 #include <ostream>
+#include <stdexcept>
 #include <streambuf>
 #include <string>
-#include <stdexcept>
 #include <string_view>
 #include <thread>
 #include <type_traits>

@@ -104,7 +104,8 @@ class RootPromise final : public PromiseBase {
 /// Destroys a spawned task's root frame (and every frame below it, parameters included), then
 /// records `status` in its JoinState unless the task published its outcome, and drops the
 /// producer's reference: a joiner never sees an outcome while anything of the task lives.
-inline void destroy_root(std::coroutine_handle<> root, JoinStateBase* join, JoinStateBase::Status status) {
+inline void destroy_root(std::coroutine_handle<> root, JoinStateBase* join,
+                         JoinStateBase::Status status) {
   root.destroy();
   join->producer_gone(status);
   join->release();

@@ -33,7 +33,7 @@ class BlockingJob {
   /// No thread could be started to run it: its JoinHandle reports `error`.
   virtual void fail(std::exception_ptr error) noexcept = 0;
 
-  BlockingJob* next = nullptr;   // the pool's queue link
+  BlockingJob* next = nullptr;  // the pool's queue link
   /// The task that submitted the job, pinned until the closure has finished: the closure may
   /// refer to the task's frame (a capture by reference), so the frame must outlive it.
   TaskHeader* pinned = nullptr;
@@ -99,7 +99,8 @@ bool runtime_alive(std::uint64_t generation) noexcept;
 /// frame's allocation, a closure's move).
 class PendingSpawn {
  public:
-  PendingSpawn(JoinStateBase* join, ScopeNode* inherited) noexcept : join_(join), inherited_(inherited) {}
+  PendingSpawn(JoinStateBase* join, ScopeNode* inherited) noexcept
+      : join_(join), inherited_(inherited) {}
   PendingSpawn(const PendingSpawn&) = delete;
   PendingSpawn& operator=(const PendingSpawn&) = delete;
   ~PendingSpawn() {

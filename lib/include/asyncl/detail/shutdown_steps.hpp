@@ -44,12 +44,18 @@ constexpr unsigned number(ShutdownStep step) noexcept { return static_cast<unsig
 /// The step's title as the protocol comment writes it ("Destroy frames" for destroy_frames).
 constexpr std::string_view title(ShutdownStep step) noexcept {
   switch (step) {
-    case ShutdownStep::close: return "Close";
-    case ShutdownStep::cancel: return "Cancel";
-    case ShutdownStep::blocking_work: return "Blocking work";
-    case ShutdownStep::destroy_frames: return "Destroy frames";
-    case ShutdownStep::rendezvous: return "Rendezvous";
-    case ShutdownStep::thread_return: return "Return";
+    case ShutdownStep::close:
+      return "Close";
+    case ShutdownStep::cancel:
+      return "Cancel";
+    case ShutdownStep::blocking_work:
+      return "Blocking work";
+    case ShutdownStep::destroy_frames:
+      return "Destroy frames";
+    case ShutdownStep::rendezvous:
+      return "Rendezvous";
+    case ShutdownStep::thread_return:
+      return "Return";
   }
   return "";
 }

@@ -47,8 +47,9 @@ TaskHeader* suspend_point(std::coroutine_handle<P> h) {
                 "asyncl runtime awaitables can only be awaited inside an asyncl::Task");
   TaskHeader* header = h.promise().header_;
   if (header == nullptr) {
-    fatal("asyncl: a runtime awaitable (yield_now, sleep_for, Notify, JoinHandle) was awaited "
-          "in a task that no asyncl runtime runs");
+    fatal(
+        "asyncl: a runtime awaitable (yield_now, sleep_for, Notify, JoinHandle) was awaited "
+        "in a task that no asyncl runtime runs");
   }
   header->resume_point = h;
   return header;

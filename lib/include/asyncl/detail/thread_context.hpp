@@ -26,10 +26,10 @@ enum class ThreadRole : std::uint8_t {
 
 struct ThreadContext {
   ThreadRole role = ThreadRole::none;
-  RuntimeCore* runtime = nullptr;   // the runtime this thread works for, in the role above
-  std::size_t worker_index = 0;     // meaningful when role == worker
+  RuntimeCore* runtime = nullptr;      // the runtime this thread works for, in the role above
+  std::size_t worker_index = 0;        // meaningful when role == worker
   TaskHeader* current_task = nullptr;  // the spawned task being resumed on this thread
-  ScopeNode* scope = nullptr;       // task-local values visible to the code running now
+  ScopeNode* scope = nullptr;          // task-local values visible to the code running now
   // Whether a barrier-mode LocalRef may be made here: role is worker, blocking or owner, of a
   // barrier-protected runtime (Context::local_ref(), context.hpp). Computed by assign(),
   // so that local_ref() tests one byte instead of the role and then the runtime.

@@ -140,13 +140,14 @@ std::vector<BenchmarkEntry> filter_benchmarks(const std::vector<BenchmarkEntry>&
 // Registers function_template<mode_namespace::leaky> as "<family>/leaky", and so on for barrier
 // and shared. ASYNCL_BENCH_PER_MODE uses the library's modes (::asyncl::mode); this form exists
 // so the registry's own tests can substitute stand-in modes.
-#define ASYNCL_BENCH_PER_MODE_IN(mode_namespace, family, function_template, ...)        \
-  [[maybe_unused]] static const bool ASYNCL_INTERNAL_BENCH_REGISTERED =                   \
-      ::asyncl::bench::register_variants(                                                 \
-          family,                                                                         \
-          {{"leaky", &function_template<mode_namespace::leaky>},                          \
-           {"barrier", &function_template<mode_namespace::barrier>},                      \
-           {"shared", &function_template<mode_namespace::shared>}} __VA_OPT__(, ) __VA_ARGS__)
+#define ASYNCL_BENCH_PER_MODE_IN(mode_namespace, family, function_template, ...) \
+  [[maybe_unused]] static const bool ASYNCL_INTERNAL_BENCH_REGISTERED =          \
+      ::asyncl::bench::register_variants(family, {                               \
+        {"leaky", &function_template<mode_namespace::leaky>},                    \
+            {"barrier", &function_template<mode_namespace::barrier>}, {          \
+          "shared", &function_template<mode_namespace::shared>                   \
+        }                                                                        \
+      } __VA_OPT__(, ) __VA_ARGS__)
 
 #define ASYNCL_BENCH_PER_MODE(family, function_template, ...) \
   ASYNCL_BENCH_PER_MODE_IN(::asyncl::mode, family, function_template __VA_OPT__(, ) __VA_ARGS__)
@@ -154,4 +155,6 @@ std::vector<BenchmarkEntry> filter_benchmarks(const std::vector<BenchmarkEntry>&
 // Registers `function` as "<family>/raw".
 #define ASYNCL_BENCH_BASELINE(family, function, ...)                    \
   [[maybe_unused]] static const bool ASYNCL_INTERNAL_BENCH_REGISTERED = \
-      ::asyncl::bench::register_variants(family, {{"raw", &function}} __VA_OPT__(, ) __VA_ARGS__)
+      ::asyncl::bench::register_variants(family, {                      \
+        { "raw", &function }                                            \
+      } __VA_OPT__(, ) __VA_ARGS__)

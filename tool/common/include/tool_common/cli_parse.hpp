@@ -19,9 +19,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstddef>
 #include <iostream>
 #include <optional>
-#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -74,7 +74,8 @@ inline std::optional<int> parse_command_line(CLI::App& app, int argc, char** arg
 inline int run_command_line(CLI::App& app, int argc, char** argv, const std::string& error_prefix,
                             const int& exit_code) {
   try {
-    if (const auto parse_exit = parse_command_line(app, argc, argv, error_prefix)) return *parse_exit;
+    if (const auto parse_exit = parse_command_line(app, argc, argv, error_prefix))
+      return *parse_exit;
   } catch (const UsageError& error) {
     std::cerr << error_prefix << one_line(error.what()) << "\n";
     return kExitUsageOrEnvironment;

@@ -18,9 +18,10 @@
 
 namespace asyncl::tool {
 
-inline constexpr int kExitOk = 0;                  // everything ran and passed
-inline constexpr int kExitFindings = 1;            // something ran and failed
-inline constexpr int kExitUsageOrEnvironment = 2;  // nothing useful ran: fix the call or the machine
+inline constexpr int kExitOk = 0;        // everything ran and passed
+inline constexpr int kExitFindings = 1;  // something ran and failed
+inline constexpr int kExitUsageOrEnvironment =
+    2;  // nothing useful ran: fix the call or the machine
 
 class UsageError : public std::runtime_error {
  public:

@@ -25,6 +25,7 @@
 
 namespace asyncl::tool::testing {
 
-std::vector<std::string> validate_json_schema(const nlohmann::json& schema, const nlohmann::json& instance);
+std::vector<std::string> validate_json_schema(const nlohmann::json& schema,
+                                              const nlohmann::json& instance);
 
 }  // namespace asyncl::tool::testing

@@ -40,8 +40,8 @@ std::string_view to_string(EntryKind kind);
 struct CatalogEntry {
   std::string name;
   EntryKind kind = EntryKind::scenario;
-  std::string twin_of;       // mutants: the scenario this is a broken twin of
-  std::string attacks;       // mutants: the protocol step it breaks, e.g. "shutdown step 4"
+  std::string twin_of;  // mutants: the scenario this is a broken twin of
+  std::string attacks;  // mutants: the protocol step it breaks, e.g. "shutdown step 4"
   std::string description;
   std::map<std::string, std::string> detectors;  // flavor -> expected detection "tool:kind"
   // Scenarios listed with "explicit": true run only when named (`run workload --budget 60`),

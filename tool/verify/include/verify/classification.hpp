@@ -50,9 +50,9 @@ inline constexpr int kScenarioUsageExitCode = 2;
 
 struct Observation {
   std::optional<std::string> detection;  // nullopt: the run showed nothing wrong
-  bool environment_error = false;         // the run says nothing about the code under test
+  bool environment_error = false;        // the run says nothing about the code under test
   bool timed_out = false;
-  std::string reason;                     // one line for humans when something was seen
+  std::string reason;  // one line for humans when something was seen
   std::vector<SanitizerReport> reports;
   std::optional<nlohmann::json> scenario_output;  // the JSON line, when one was printed
 };

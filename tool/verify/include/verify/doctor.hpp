@@ -77,14 +77,17 @@ std::vector<CompilerInfo> discover_compilers(std::string_view path_variable);
 std::vector<CompilerInfo> named_compilers(const std::vector<std::string>& names,
                                           std::string_view path_variable);
 
-std::string read_version_line(const std::filesystem::path& compiler, std::chrono::duration<double> timeout);
+std::string read_version_line(const std::filesystem::path& compiler,
+                              std::chrono::duration<double> timeout);
 
 std::string normalize_level(std::string_view text);
 
 std::vector<std::filesystem::path> probe_sources(const std::filesystem::path& source_dir);
 
-// <compiler> -std=c++20 <level> -pthread -I<src>/lib/include -I<src>/scenarios <sources> -o <output>
-std::vector<std::string> probe_build_command(const std::filesystem::path& compiler, std::string_view level,
+// <compiler> -std=c++20 <level> -pthread -I<src>/lib/include -I<src>/scenarios <sources> -o
+// <output>
+std::vector<std::string> probe_build_command(const std::filesystem::path& compiler,
+                                             std::string_view level,
                                              const std::filesystem::path& source_dir,
                                              const std::vector<std::filesystem::path>& sources,
                                              const std::filesystem::path& output);
@@ -140,11 +143,12 @@ inline constexpr std::size_t kCompileErrorLines = 12;
 void classify_probe_run(DoctorRecord& record, const ProcessResult& result);
 
 DoctorRecord probe_compiler(const CompilerInfo& compiler, std::string_view level,
-                            const std::filesystem::path& source_dir, std::chrono::duration<double> timeout);
+                            const std::filesystem::path& source_dir,
+                            std::chrono::duration<double> timeout);
 
 struct DoctorSummary {
-  int builds = 0;            // records
-  int built = 0;             // records that compiled
+  int builds = 0;  // records
+  int built = 0;   // records that compiled
   int compile_errors = 0;
   int library_failures = 0;  // fail or error
   int raw_tls_lost = 0;      // a built probe that said raw_tls_survives: false

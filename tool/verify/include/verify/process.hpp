@@ -30,8 +30,8 @@
 namespace asyncl::verify {
 
 struct ProcessRequest {
-  std::vector<std::string> argv;         // argv[0] is a path, or a name looked up in PATH
-  std::vector<std::string> environment;  // "NAME=value"; the child's complete environment
+  std::vector<std::string> argv;             // argv[0] is a path, or a name looked up in PATH
+  std::vector<std::string> environment;      // "NAME=value"; the child's complete environment
   std::chrono::duration<double> timeout{0};  // zero or less: no deadline
 };
 

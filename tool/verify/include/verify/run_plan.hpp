@@ -11,10 +11,11 @@
 //   for (const PlanItem& item : select_shard(plan, parse_shard("2/4"))) ...
 //
 // Order: flavors in the order given, and within a flavor the binary's own list order. A scenario
-// listed as explicit runs only when named. Naming a scenario selects its mutants too (unless mutants are off); naming a mutant selects it even
-// when mutants are off. A mutant runs only in the flavors it declares a detector for.
-// Shard I of N holds the items whose index k satisfies k mod N == I - 1, so the shards are
-// disjoint, cover the plan, and their union ordered by index is the unsharded plan.
+// listed as explicit runs only when named. Naming a scenario selects its mutants too (unless
+// mutants are off); naming a mutant selects it even when mutants are off. A mutant runs only in the
+// flavors it declares a detector for. Shard I of N holds the items whose index k satisfies k mod N
+// == I - 1, so the shards are disjoint, cover the plan, and their union ordered by index is the
+// unsharded plan.
 //
 // Thread safety: pure functions.
 #pragma once

@@ -8,9 +8,10 @@
 //   sanitizer_environment(environment)        the environment every scenario run gets
 //
 // The contract (asyncl-scenarios):
-//   list                  JSON array of {"name","kind","twin_of"?,"detectors"?,"attacks"?,"description"?}
-//   info                  {"compiler","compiler_version","flags","flavor","build_type"?}
-//   run NAME --iterations N --seed S --mode M
+//   list                  JSON array of
+//   {"name","kind","twin_of"?,"detectors"?,"attacks"?,"description"?} info
+//   {"compiler","compiler_version","flags","flavor","build_type"?} run NAME --iterations N --seed S
+//   --mode M
 //                         one JSON line on stdout; exit 0 pass, 3 scenario assertion, 2 usage
 //
 // Example:

@@ -10,7 +10,8 @@
 //
 // Example:
 //   Workspace workspace = locate_workspace(options.build_dir);
-//   auto binary = ScenarioBinary::locate(workspace.build_root, "tsan", shown_path(workspace.build_root));
+//   auto binary = ScenarioBinary::locate(workspace.build_root, "tsan",
+//   shown_path(workspace.build_root));
 //
 // Thread safety: reads the file system and the working directory; no shared state.
 #pragma once
