@@ -60,9 +60,8 @@ class CurrentThreadScheduler final : public SchedulerBase {
     this_thread_context() = saved;
   }
   void on_all_tasks_gone() override { idle_.notify_one(); }
-  std::size_t worker_threads_in_barrier() const noexcept override { return 0; }
+  std::size_t worker_threads_at_barrier() const noexcept override { return 0; }
   void join_workers() override {}
-  TaskHeader* pop_any() override { return queue_.pop(); }
 
  private:
   Injector<TaskHeader> queue_;

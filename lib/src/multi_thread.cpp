@@ -66,19 +66,16 @@ class MultiThreadScheduler final : public SchedulerBase {
  protected:
   void destroy_all_frames() override {
     // The workers destroy them (step 4); the owner goes on to the barrier.
+    if (workers_leave_first()) destroy_frames_after_workers_returned();
   }
   void on_all_tasks_gone() override { idle_.close(); }
-  std::size_t worker_threads_in_barrier() const noexcept override { return workers_.size(); }
+  std::size_t worker_threads_at_barrier() const noexcept override {
+    return workers_leave_first() ? 0 : workers_.size();
+  }
   void join_workers() override {
     for (std::thread& t : workers_) {
       if (t.joinable()) t.join();
     }
-  }
-  TaskHeader* pop_any() override {
-    for (auto& local : locals_) {
-      if (TaskHeader* task = local.pop()) return task;
-    }
-    return injector_.pop();
   }
 
  private:
@@ -92,7 +89,7 @@ class MultiThreadScheduler final : public SchedulerBase {
         continue;
       }
       if (shutdown_started()) {
-        if (mutated(Mutation::tls_before_tasks)) return;
+        if (workers_leave_first()) return;
         if (all_tasks_gone()) break;
       }
       perturb(PerturbPoint::park);
@@ -115,6 +112,20 @@ class MultiThreadScheduler final : public SchedulerBase {
       if (TaskHeader* task = locals_[(index + i) % n].steal_into(local)) return task;
     }
     return nullptr;
+  }
+
+  // ── The tls_before_tasks mutant (verification builds; `mutated` is false elsewhere) ──
+  // Workers return at shutdown, without arriving at the barrier, before step 4: their
+  // thread-local objects are destroyed while the owner destroys the frames that use them.
+  static bool workers_leave_first() noexcept { return mutated(Mutation::tls_before_tasks); }
+
+  void destroy_frames_after_workers_returned() {
+    join_workers();
+    while (!all_tasks_gone()) {
+      TaskHeader* task = injector_.pop();
+      for (std::size_t i = 0; task == nullptr && i < locals_.size(); ++i) task = locals_[i].pop();
+      if (task != nullptr) run_task(task);
+    }
   }
 
   bool has_work() const {

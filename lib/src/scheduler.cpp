@@ -371,15 +371,13 @@ void SchedulerBase::shutdown() {
     message += "; destroy it before main returns, or use leaky or shared mode";
     fatal(message.c_str());
   }
-  const bool tls_first = mutated(Mutation::tls_before_tasks);
   // Step 1: close.
-  std::size_t blocking_threads = 0;
   {
     LockGuard lock(registry_mutex_);
     closing_ = true;
   }
-  blocking_threads = blocking_.close();
-  const std::size_t workers = tls_first ? 0 : worker_threads_in_barrier();
+  const std::size_t blocking_threads = blocking_.close();
+  const std::size_t workers = worker_threads_at_barrier();
   const std::size_t timer = timer_.started() ? 1 : 0;  // 0 only if build() failed to start it
   barrier_.emplace(static_cast<std::uint32_t>(workers + blocking_threads + timer + 1 /*owner*/));
   // release: publishes barrier_ to every pool thread that sees the flag (shutdown_started()).
@@ -390,23 +388,15 @@ void SchedulerBase::shutdown() {
   // Step 3: blocking work and the timer.
   blocking_.drop_queued();
   timer_.stop();
-  if (tls_first) {
-    // Mutant: the workers return (step 6) before their tasks' frames are destroyed (step 4).
-    join_workers();
-    while (!all_tasks_gone()) {
-      if (TaskHeader* task = pop_any()) run_task(task);
-    }
-  } else {
-    // Step 4: destroy frames.
-    // If tasks are left, the retire() of the last one calls on_all_tasks_gone().
-    bool empty = false;
-    {
-      LockGuard lock(registry_mutex_);
-      empty = registry_head_ == nullptr;
-    }
-    if (empty) on_all_tasks_gone();
-    destroy_all_frames();
+  // Step 4: destroy frames.
+  // If tasks are left, the retire() of the last one calls on_all_tasks_gone().
+  bool empty = false;
+  {
+    LockGuard lock(registry_mutex_);
+    empty = registry_head_ == nullptr;
   }
+  if (empty) on_all_tasks_gone();
+  destroy_all_frames();
   // Step 5: rendezvous.
   arrive_at_barrier();
   // Step 6: the pool threads return; join them.

@@ -155,11 +155,10 @@ class SchedulerBase : public RuntimeCore {
   virtual void destroy_all_frames() = 0;
   /// Called when the last live task of a closing runtime was retired: wake whoever waits.
   virtual void on_all_tasks_gone() = 0;
-  /// For the tls_before_tasks mutant only: threads that return before frames are destroyed.
-  virtual std::size_t worker_threads_in_barrier() const noexcept = 0;
+  /// Shutdown step 1: the worker threads that will arrive at the barrier (those that started).
+  virtual std::size_t worker_threads_at_barrier() const noexcept = 0;
+  /// Shutdown step 6: joins the worker threads.
   virtual void join_workers() = 0;
-  /// Pops any queued task, from the owner thread, once workers are gone (mutant path only).
-  virtual TaskHeader* pop_any() = 0;
 
  private:
   Atomic<std::size_t> injecting_{0};  // pushes in flight (InjectGuard)
