@@ -1,14 +1,14 @@
 #include "asyncl_bench/build_info.hpp"
 
 #include "asyncl_bench/build_config.hpp"
-#include "asyncl_bench/git_revision.hpp"
+#include "tool_common/git_revision.hpp"
 
 namespace asyncl::bench {
 
 const BuildInfo& build_info() {
   static const BuildInfo info {
-    ASYNCL_BENCH_VERSION, ASYNCL_BENCH_GIT_REVISION, ASYNCL_BENCH_COMPILER, ASYNCL_BENCH_BUILD_TYPE,
-        ASYNCL_BENCH_CXX_FLAGS,
+    ASYNCL_BENCH_VERSION, tool::build_git_revision(), ASYNCL_BENCH_COMPILER,
+        ASYNCL_BENCH_BUILD_TYPE, ASYNCL_BENCH_CXX_FLAGS,
 #if defined(ASYNCL_DEFAULT_MODE_BARRIER)
         "barrier",
 #elif defined(ASYNCL_DEFAULT_MODE_LEAKY)

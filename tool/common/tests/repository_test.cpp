@@ -37,8 +37,8 @@ namespace fs = std::filesystem;
 
 const fs::path kRoot = ASYNCL_SOURCE_DIR;
 
-/// Files the build writes (cmake/asyncl_readme_test.cmake, tool/bench/cmake/git_revision.cmake).
-const std::set<std::string> kGenerated = {"readme_quickstart.cpp", "git_revision.hpp"};
+/// Files the build writes (cmake/asyncl_readme_test.cmake, tool/common/cmake/git_revision.cmake).
+const std::set<std::string> kGenerated = {"readme_quickstart.cpp", "git_revision_value.hpp"};
 
 /// First path components of third-party headers cited in prose.
 const std::set<std::string> kThirdParty = {"relacy",    "boost", "CLI",    "nlohmann",

@@ -8,8 +8,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/common_options.hpp"
+#include "tool_common/errors.hpp"
 #include "verify/console.hpp"
-#include "verify/errors.hpp"
 #include "verify/run_plan.hpp"
 #include "verify/runner.hpp"
 #include "verify/scenario_binary.hpp"
@@ -44,7 +44,8 @@ int run_check_command(const CheckOptions& options) {
                                     shown_path(workspace.build_root));
     }
     if (::access(options.scenarios.c_str(), X_OK) != 0) {
-      throw EnvironmentError("--scenarios " + options.scenarios + " is not an executable file");
+      throw tool::EnvironmentError("--scenarios " + options.scenarios +
+                                   " is not an executable file");
     }
     return ScenarioBinary(options.flavor, options.scenarios);
   }();
@@ -53,8 +54,8 @@ int run_check_command(const CheckOptions& options) {
   const auto entry = std::find_if(entries.begin(), entries.end(),
                                   [&](const CatalogEntry& e) { return e.name == options.name; });
   if (entry == entries.end()) {
-    throw UsageError("`" + binary.path().string() + " list` has no scenario or mutant named '" +
-                     options.name + "'");
+    throw tool::UsageError("`" + binary.path().string() +
+                           " list` has no scenario or mutant named '" + options.name + "'");
   }
   PlanItem item{.index = 0, .flavor = options.flavor, .entry = *entry, .expected_detection = {}};
   if (entry->kind == EntryKind::mutant) {
@@ -62,7 +63,7 @@ int run_check_command(const CheckOptions& options) {
     if (!expected) {
       std::cout << "SKIPPED: " << options.name << " declares no detection for " << options.flavor
                 << "\n";
-      return kExitOk;
+      return tool::kExitOk;
     }
     item.expected_detection = *expected;
   }
@@ -80,7 +81,7 @@ int run_check_command(const CheckOptions& options) {
     if (record.reason) std::cout << *record.reason << "\n";
     if (record.stderr_excerpt) std::cout << *record.stderr_excerpt << "\n";
   }
-  return record.passed() ? kExitOk : kExitFindings;
+  return record.passed() ? tool::kExitOk : tool::kExitFindings;
 }
 
 }  // namespace asyncl::verify::cli

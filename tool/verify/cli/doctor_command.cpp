@@ -6,9 +6,10 @@
 
 #include <CLI/CLI.hpp>
 
-#include "verify/atomic_file.hpp"
+#include "tool_common/atomic_file.hpp"
+#include "tool_common/errors.hpp"
+#include "tool_common/git_revision.hpp"
 #include "verify/doctor.hpp"
-#include "verify/errors.hpp"
 #include "verify/host_context.hpp"
 #include "verify/process.hpp"
 #include "verify/version.hpp"
@@ -23,14 +24,15 @@ constexpr std::chrono::seconds kVersionTimeout{60};
 std::filesystem::path source_directory(const DoctorOptions& options, const Workspace& workspace) {
   if (options.source_dir.empty()) {
     if (!workspace.repository_root) {
-      throw EnvironmentError("cannot find the asyncl sources from here; pass --source-dir DIR");
+      throw tool::EnvironmentError(
+          "cannot find the asyncl sources from here; pass --source-dir DIR");
     }
     return *workspace.repository_root;
   }
   std::error_code error;
   const std::filesystem::path directory = std::filesystem::canonical(options.source_dir, error);
   if (error || !std::filesystem::is_directory(directory, error)) {
-    throw UsageError("--source-dir: " + options.source_dir + " is not a directory");
+    throw tool::UsageError("--source-dir: " + options.source_dir + " is not a directory");
   }
   return directory;
 }
@@ -39,7 +41,7 @@ std::filesystem::path report_path(const DoctorOptions& options, const Workspace&
   if (!options.json.empty()) return options.json;
   std::error_code error;
   std::filesystem::create_directories(workspace.results_dir,
-                                      error);  // check_writable reports failure
+                                      error);  // tool::check_writable reports failure
   return workspace.results_dir / "doctor.json";
 }
 
@@ -99,7 +101,7 @@ int run_doctor_command(const DoctorOptions& options) {
     const std::string level = normalize_level(text);
     if (std::find(levels.begin(), levels.end(), level) == levels.end()) levels.push_back(level);
   }
-  if (levels.empty()) throw UsageError("--levels needs at least one level");
+  if (levels.empty()) throw tool::UsageError("--levels needs at least one level");
 
   const char* path_variable = std::getenv("PATH");
   const std::string path_value = path_variable == nullptr ? "" : path_variable;
@@ -107,7 +109,7 @@ int run_doctor_command(const DoctorOptions& options) {
                                             ? discover_compilers(path_value)
                                             : named_compilers(options.compilers, path_value);
   if (compilers.empty()) {
-    throw EnvironmentError(
+    throw tool::EnvironmentError(
         "no C++ compiler on PATH (looked for g++, g++-NN, clang++, clang++-NN); "
         "install one or name it with --compiler");
   }
@@ -118,7 +120,7 @@ int run_doctor_command(const DoctorOptions& options) {
       source_dir);  // says now, not after the first build, when the probe is missing
 
   const std::filesystem::path json_path = report_path(options, workspace);
-  check_writable(json_path);
+  tool::check_writable(json_path);
 
   const std::chrono::duration<double> timeout(options.timeout_s);
   for (CompilerInfo& compiler : compilers) {
@@ -129,7 +131,7 @@ int run_doctor_command(const DoctorOptions& options) {
   DoctorReport report;
   report.context.date = iso8601_utc_now();
   report.context.host = host_name();
-  report.context.git_revision = git_revision(source_dir);
+  report.context.git_revision = std::string(tool::build_git_revision());
   report.context.tool_version = kVersion;
   report.compilers = compilers;
   report.levels = levels;
@@ -148,15 +150,15 @@ int run_doctor_command(const DoctorOptions& options) {
   }
   report.summary = summarize_doctor(report.records);
 
-  write_file_atomically(json_path, serialize(report));
+  tool::write_file_atomically(json_path, serialize(report));
   const std::string shown = shown_path(json_path).string();
   std::cout << "\n" << doctor_table(report) << "report: " << shown << "\n" << std::flush;
   const int exit_code = doctor_exit_code(report.summary);
-  if (exit_code == kExitUsageOrEnvironment) {
+  if (exit_code == tool::kExitUsageOrEnvironment) {
     const DoctorRecord& first = report.records.front();
-    throw EnvironmentError("no compiler could build the toolchain probe (" + first.compiler + " " +
-                           first.level + ": " + first.reason.value_or("compile error") + "); see " +
-                           shown);
+    throw tool::EnvironmentError("no compiler could build the toolchain probe (" + first.compiler +
+                                 " " + first.level + ": " + first.reason.value_or("compile error") +
+                                 "); see " + shown);
   }
   return exit_code;
 }

@@ -9,10 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common_options.hpp"
+#include "tool_common/errors.hpp"
+#include "tool_common/text_table.hpp"
 #include "verify/catalog.hpp"
-#include "verify/errors.hpp"
 #include "verify/scenario_binary.hpp"
-#include "verify/text_table.hpp"
 #include "verify/workspace.hpp"
 
 namespace asyncl::verify::cli {
@@ -70,12 +70,12 @@ int run_list_command(const ListOptions& options) {
     const nlohmann::json document{{"flavors", std::move(flavor_json)},
                                   {"entries", std::move(entries)}};
     std::cout << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    return kExitOk;
+    return tool::kExitOk;
   }
 
   std::vector<std::string> header{"NAME", "KIND", "TWIN OF", "ATTACKS"};
   for (const std::string& flavor : flavors) header.push_back(flavor);
-  TextTable table(header);
+  tool::TextTable table(header);
   for (const ListedEntry& listed : listing) {
     const bool mutant = listed.entry.kind == EntryKind::mutant;
     std::vector<std::string> row{
@@ -91,7 +91,7 @@ int run_list_command(const ListOptions& options) {
               << "\n";
   }
   std::cout << "\n" << table.render();
-  return kExitOk;
+  return tool::kExitOk;
 }
 
 }  // namespace asyncl::verify::cli

@@ -15,7 +15,7 @@
 #include "cli/merge_command.hpp"
 #include "cli/run_command.hpp"
 #include "tool_common/cli_parse.hpp"
-#include "verify/errors.hpp"
+#include "tool_common/errors.hpp"
 #include "verify/version.hpp"
 
 int main(int argc, char** argv) {
@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("asyncl-verify ") + kVersion);
   app.require_subcommand(1);
 
-  int exit_code = kExitUsageOrEnvironment;
+  int exit_code = asyncl::tool::kExitUsageOrEnvironment;
   cli::ListOptions list_options;
   cli::RunOptions run_options;
   cli::MergeOptions merge_options;

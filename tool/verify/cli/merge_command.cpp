@@ -7,9 +7,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "verify/atomic_file.hpp"
+#include "tool_common/atomic_file.hpp"
+#include "tool_common/errors.hpp"
 #include "verify/console.hpp"
-#include "verify/errors.hpp"
 #include "verify/junit.hpp"
 #include "verify/report.hpp"
 
@@ -18,15 +18,15 @@ namespace {
 
 VerifyReport read_report(const std::string& path) {
   std::ifstream input(path);
-  if (!input) throw EnvironmentError("cannot read " + path);
+  if (!input) throw tool::EnvironmentError("cannot read " + path);
   std::stringstream text;
   text << input.rdbuf();
   const auto json = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) throw UsageError(path + " is not JSON");
+  if (json.is_discarded()) throw tool::UsageError(path + " is not JSON");
   try {
     return report_from_json(json);
   } catch (const std::invalid_argument& error) {
-    throw UsageError(path + ": " + error.what());
+    throw tool::UsageError(path + ": " + error.what());
   }
 }
 
@@ -44,21 +44,21 @@ CLI::App* setup_merge_command(CLI::App& app, MergeOptions& options) {
 }
 
 int run_merge_command(const MergeOptions& options) {
-  check_writable(options.json);
-  if (!options.junit.empty()) check_writable(options.junit);
+  tool::check_writable(options.json);
+  if (!options.junit.empty()) tool::check_writable(options.junit);
   std::vector<VerifyReport> shards;
   for (const std::string& input : options.inputs) shards.push_back(read_report(input));
   VerifyReport merged;
   try {
     merged = merge_reports(shards);
   } catch (const std::invalid_argument& error) {
-    throw UsageError(std::string("cannot merge: ") + error.what());
+    throw tool::UsageError(std::string("cannot merge: ") + error.what());
   }
   fill_compiler_fields(merged.context);
-  write_file_atomically(options.json, serialize(merged));
-  if (!options.junit.empty()) write_file_atomically(options.junit, to_junit_xml(merged));
+  tool::write_file_atomically(options.json, serialize(merged));
+  if (!options.junit.empty()) tool::write_file_atomically(options.junit, to_junit_xml(merged));
   std::cout << summary_table(merged) << "report: " << options.json << "\n";
-  return merged.summary.ok ? kExitOk : kExitFindings;
+  return merged.summary.ok ? tool::kExitOk : tool::kExitFindings;
 }
 
 }  // namespace asyncl::verify::cli

@@ -6,9 +6,10 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/common_options.hpp"
-#include "verify/atomic_file.hpp"
+#include "tool_common/atomic_file.hpp"
+#include "tool_common/errors.hpp"
+#include "tool_common/git_revision.hpp"
 #include "verify/console.hpp"
-#include "verify/errors.hpp"
 #include "verify/host_context.hpp"
 #include "verify/junit.hpp"
 #include "verify/run_plan.hpp"
@@ -24,7 +25,7 @@ std::filesystem::path report_path(const RunOptions& options, const Workspace& wo
   if (!options.json.empty()) return options.json;
   std::error_code error;
   std::filesystem::create_directories(workspace.results_dir,
-                                      error);  // check_writable reports failure
+                                      error);  // tool::check_writable reports failure
   return workspace.results_dir / "verify.json";
 }
 
@@ -74,15 +75,15 @@ int run_run_command(const RunOptions& options) {
       flavors.emplace_back(flavor);
     }
   }
-  if (flavors.empty()) throw UsageError("--flavor needs at least one of tsan, asan, relacy");
+  if (flavors.empty()) throw tool::UsageError("--flavor needs at least one of tsan, asan, relacy");
   std::vector<ScenarioBinary> binaries;
   for (const std::string& flavor : flavors) {
     binaries.push_back(ScenarioBinary::locate(workspace.build_root, flavor, shown_root));
   }
 
   const std::filesystem::path json_path = report_path(options, workspace);
-  check_writable(json_path);
-  if (!options.junit.empty()) check_writable(options.junit);
+  tool::check_writable(json_path);
+  if (!options.junit.empty()) tool::check_writable(options.junit);
 
   std::vector<FlavorCatalog> catalogs;
   ReportContext context;
@@ -97,8 +98,7 @@ int run_run_command(const RunOptions& options) {
 
   context.date = iso8601_utc_now();
   context.host = host_name();
-  context.git_revision =
-      git_revision(workspace.repository_root.value_or(std::filesystem::current_path()));
+  context.git_revision = std::string(tool::build_git_revision());
   context.tool_version = kVersion;
   if (shard) context.shard = shard->to_string();
   fill_compiler_fields(context);
@@ -132,12 +132,12 @@ int run_run_command(const RunOptions& options) {
   }
   report.summary = summarize(report.runs);
 
-  write_file_atomically(json_path, serialize(report));
-  if (!options.junit.empty()) write_file_atomically(options.junit, to_junit_xml(report));
+  tool::write_file_atomically(json_path, serialize(report));
+  if (!options.junit.empty()) tool::write_file_atomically(options.junit, to_junit_xml(report));
   std::cout << "\n"
             << summary_table(report) << "report: " << shown_path(json_path).string() << "\n";
   if (!options.junit.empty()) std::cout << "junit: " << options.junit << "\n";
-  return report.summary.ok ? kExitOk : kExitFindings;
+  return report.summary.ok ? tool::kExitOk : tool::kExitFindings;
 }
 
 }  // namespace asyncl::verify::cli

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "verify/text_table.hpp"
+#include "tool_common/text_table.hpp"
 
 namespace asyncl::verify {
 namespace {
@@ -52,7 +52,7 @@ std::string progress_result(const RunRecord& record) {
 }
 
 std::string summary_table(const VerifyReport& report) {
-  TextTable table({"FLAVOR", "NAME", "KIND", "VERDICT", "CAUGHT", "DETECTION", "TIME"});
+  tool::TextTable table({"FLAVOR", "NAME", "KIND", "VERDICT", "CAUGHT", "DETECTION", "TIME"});
   for (const RunRecord& run : report.runs) {
     table.add_row({run.flavor, run.scenario, std::string(to_string(run.kind)),
                    std::string(to_string(run.verdict)),

@@ -13,8 +13,8 @@
 #include <system_error>
 #include <tuple>
 
-#include "verify/errors.hpp"
-#include "verify/text_table.hpp"
+#include "tool_common/errors.hpp"
+#include "tool_common/text_table.hpp"
 
 namespace asyncl::verify {
 namespace {
@@ -152,11 +152,12 @@ class TempDirectory {
     std::error_code error;
     const std::filesystem::path base = std::filesystem::temp_directory_path(error);
     if (error)
-      throw EnvironmentError("no temporary directory (" + error.message() + "); check TMPDIR");
+      throw tool::EnvironmentError("no temporary directory (" + error.message() +
+                                   "); check TMPDIR");
     std::string pattern = (base / "asyncl-doctor-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
-      throw EnvironmentError("cannot create a temporary directory in " + base.string() + ": " +
-                             std::strerror(errno));
+      throw tool::EnvironmentError("cannot create a temporary directory in " + base.string() +
+                                   ": " + std::strerror(errno));
     }
     path_ = pattern;
   }
@@ -240,7 +241,7 @@ std::vector<CompilerInfo> named_compilers(const std::vector<std::string>& names,
     std::optional<std::filesystem::path> path;
     if (name.find('/') != std::string::npos) {
       if (!is_executable_file(name))
-        throw UsageError("--compiler: " + name + " is not an executable file");
+        throw tool::UsageError("--compiler: " + name + " is not an executable file");
       path = std::filesystem::absolute(name).lexically_normal();
     } else {
       for (const std::string& directory : directories) {
@@ -250,10 +251,10 @@ std::vector<CompilerInfo> named_compilers(const std::vector<std::string>& names,
           break;
         }
       }
-      if (!path) throw UsageError("--compiler: '" + name + "' is not on PATH");
+      if (!path) throw tool::UsageError("--compiler: '" + name + "' is not on PATH");
     }
     const auto resolved = resolve(*path);
-    if (!resolved) throw UsageError("--compiler: cannot resolve " + path->string());
+    if (!resolved) throw tool::UsageError("--compiler: cannot resolve " + path->string());
     const auto same =
         std::find_if(compilers.begin(), compilers.end(),
                      [&](const CompilerInfo& compiler) { return compiler.resolved == *resolved; });
@@ -284,8 +285,8 @@ std::string normalize_level(std::string_view text) {
   if (level.starts_with('-')) level.remove_prefix(1);
   static constexpr std::string_view kLevels[] = {"O0", "O1", "O2", "O3", "Os", "Og", "Oz", "Ofast"};
   if (std::find(std::begin(kLevels), std::end(kLevels), level) == std::end(kLevels)) {
-    throw UsageError("--levels: '" + std::string(text) +
-                     "' is not an optimization level (O0, O1, O2, O3, Os, Og, Oz, Ofast)");
+    throw tool::UsageError("--levels: '" + std::string(text) +
+                           "' is not an optimization level (O0, O1, O2, O3, Os, Og, Oz, Ofast)");
   }
   return "-" + std::string(level);
 }
@@ -296,13 +297,14 @@ std::vector<std::filesystem::path> probe_sources(const std::filesystem::path& so
   const std::filesystem::path main = std::filesystem::path("scenarios") / "main.cpp";
   for (const std::filesystem::path& required : {probe, main}) {
     if (!std::filesystem::is_regular_file(source_dir / required, error)) {
-      throw EnvironmentError("no toolchain probe: " + (source_dir / required).string() +
-                             " is missing; pass --source-dir with an asyncl checkout");
+      throw tool::EnvironmentError("no toolchain probe: " + (source_dir / required).string() +
+                                   " is missing; pass --source-dir with an asyncl checkout");
     }
   }
   if (!std::filesystem::is_directory(source_dir / "lib" / "include", error)) {
-    throw EnvironmentError("no toolchain probe: " + (source_dir / "lib" / "include").string() +
-                           " is missing; pass --source-dir with an asyncl checkout");
+    throw tool::EnvironmentError(
+        "no toolchain probe: " + (source_dir / "lib" / "include").string() +
+        " is missing; pass --source-dir with an asyncl checkout");
   }
   std::vector<std::filesystem::path> sources{main, probe};
   for (const std::filesystem::path& directory :
@@ -504,8 +506,8 @@ DoctorSummary summarize_doctor(const std::vector<DoctorRecord>& records) {
 }
 
 int doctor_exit_code(const DoctorSummary& summary) {
-  if (summary.built == 0) return kExitUsageOrEnvironment;
-  return summary.library_failures == 0 ? kExitOk : kExitFindings;
+  if (summary.built == 0) return tool::kExitUsageOrEnvironment;
+  return summary.library_failures == 0 ? tool::kExitOk : tool::kExitFindings;
 }
 
 void fill_doctor_context(DoctorReport& report) {
@@ -581,7 +583,7 @@ std::string doctor_table(const DoctorReport& report) {
     if (!value) return "-";
     return *value ? "yes" : "no";
   };
-  TextTable table(
+  tool::TextTable table(
       {"COMPILER", "VERSION", "LEVEL", "RAW TLS SURVIVES", "LIBRARY ACCESSOR", "BUILD"});
   std::string notes;
   std::string raw_lost;

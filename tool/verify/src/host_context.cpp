@@ -6,8 +6,6 @@
 #include <chrono>
 #include <ctime>
 
-#include "verify/process.hpp"
-
 namespace asyncl::verify {
 
 std::string iso8601_utc_now() {
@@ -23,15 +21,6 @@ std::string host_name() {
   std::array<char, 256> buffer{};
   if (::gethostname(buffer.data(), buffer.size() - 1) != 0 || buffer[0] == '\0') return "unknown";
   return buffer.data();
-}
-
-std::string git_revision(const std::filesystem::path& directory) {
-  const ProcessResult result = run_process({{"git", "-C", directory.string(), "rev-parse", "HEAD"},
-                                            current_environment(),
-                                            std::chrono::seconds(10)});
-  std::string revision = result.stdout_text.substr(0, result.stdout_text.find('\n'));
-  if (result.exit_code != 0 || revision.size() < 7) return "unknown";
-  return revision;
 }
 
 }  // namespace asyncl::verify

@@ -4,7 +4,7 @@
 #include <charconv>
 #include <set>
 
-#include "verify/errors.hpp"
+#include "tool_common/errors.hpp"
 
 namespace asyncl::verify {
 namespace {
@@ -35,8 +35,8 @@ std::vector<PlanItem> build_plan(const std::vector<FlavorCatalog>& catalogs,
                          [&](const CatalogEntry& entry) { return entry.name == name; });
     });
     if (!known) {
-      throw UsageError("unknown scenario '" + name + "' (not listed by the " +
-                       flavor_list(catalogs) + " build; see `asyncl-verify list`)");
+      throw tool::UsageError("unknown scenario '" + name + "' (not listed by the " +
+                             flavor_list(catalogs) + " build; see `asyncl-verify list`)");
     }
   }
   std::vector<PlanItem> plan;
@@ -58,7 +58,8 @@ std::vector<PlanItem> build_plan(const std::vector<FlavorCatalog>& catalogs,
       plan.push_back(std::move(item));
     }
   }
-  if (plan.empty()) throw UsageError("nothing to run for the " + flavor_list(catalogs) + " build");
+  if (plan.empty())
+    throw tool::UsageError("nothing to run for the " + flavor_list(catalogs) + " build");
   return plan;
 }
 
@@ -69,7 +70,7 @@ Shard parse_shard(std::string_view text) {
   Shard shard;
   if (slash == std::string_view::npos || !parse_positive(text.substr(0, slash), shard.index) ||
       !parse_positive(text.substr(slash + 1), shard.count) || shard.index > shard.count) {
-    throw UsageError("--shard wants I/N with 1 <= I <= N, got '" + std::string(text) + "'");
+    throw tool::UsageError("--shard wants I/N with 1 <= I <= N, got '" + std::string(text) + "'");
   }
   return shard;
 }

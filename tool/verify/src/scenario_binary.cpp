@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include "verify/errors.hpp"
+#include "tool_common/errors.hpp"
 
 namespace asyncl::verify {
 namespace {
@@ -49,9 +49,9 @@ ScenarioBinary ScenarioBinary::locate(const std::filesystem::path& build_root,
                                       const std::filesystem::path& shown_root) {
   const std::filesystem::path path = scenario_binary_path(build_root, flavor);
   if (::access(path.c_str(), X_OK) != 0) {
-    throw EnvironmentError("no " + std::string(flavor) + " build at " +
-                           scenario_binary_path(shown_root, flavor).string() +
-                           "; run `make verify` or `" + build_command(flavor) + "`");
+    throw tool::EnvironmentError("no " + std::string(flavor) + " build at " +
+                                 scenario_binary_path(shown_root, flavor).string() +
+                                 "; run `make verify` or `" + build_command(flavor) + "`");
   }
   return ScenarioBinary(std::string(flavor), path);
 }
@@ -60,16 +60,16 @@ std::vector<CatalogEntry> ScenarioBinary::list() const {
   const ProcessResult result =
       run_process({{path_.string(), "list"}, current_environment(), kQueryTimeout});
   if (result.exit_code != 0) {
-    throw EnvironmentError("`" + path_.string() + " list` " + describe_exit(result));
+    throw tool::EnvironmentError("`" + path_.string() + " list` " + describe_exit(result));
   }
   const auto json = nlohmann::json::parse(result.stdout_text, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) {
-    throw EnvironmentError("`" + path_.string() + " list` did not print JSON");
+    throw tool::EnvironmentError("`" + path_.string() + " list` did not print JSON");
   }
   try {
     return parse_catalog(json);
   } catch (const std::invalid_argument& error) {
-    throw EnvironmentError("`" + path_.string() + " list`: " + error.what());
+    throw tool::EnvironmentError("`" + path_.string() + " list`: " + error.what());
   }
 }
 

@@ -11,8 +11,8 @@
 #include <csignal>
 #include <fstream>
 
+#include "tool_common/errors.hpp"
 #include "tool_common/json_schema.hpp"
-#include "verify/errors.hpp"
 
 namespace asyncl::verify {
 namespace {
@@ -123,11 +123,12 @@ TEST(DoctorDiscovery, NamedCompilers) {
 
   try {
     named_compilers({"clang++-42"}, bin.string());
-    FAIL() << "expected a UsageError";
-  } catch (const UsageError& error) {
+    FAIL() << "expected a tool::UsageError";
+  } catch (const tool::UsageError& error) {
     EXPECT_STREQ(error.what(), "--compiler: 'clang++-42' is not on PATH");
   }
-  EXPECT_THROW(named_compilers({(bin / "not-executable").string()}, bin.string()), UsageError);
+  EXPECT_THROW(named_compilers({(bin / "not-executable").string()}, bin.string()),
+               tool::UsageError);
 }
 
 TEST(DoctorDiscovery, VersionOfABrokenCompilerIsUnknown) {
@@ -141,9 +142,9 @@ TEST(DoctorLevels, Normalized) {
   EXPECT_EQ(normalize_level("O0"), "-O0");
   EXPECT_EQ(normalize_level("-O2"), "-O2");
   EXPECT_EQ(normalize_level("Ofast"), "-Ofast");
-  EXPECT_THROW(normalize_level("O9"), UsageError);
-  EXPECT_THROW(normalize_level("-fsanitize=thread"), UsageError);
-  EXPECT_THROW(normalize_level(""), UsageError);
+  EXPECT_THROW(normalize_level("O9"), tool::UsageError);
+  EXPECT_THROW(normalize_level("-fsanitize=thread"), tool::UsageError);
+  EXPECT_THROW(normalize_level(""), tool::UsageError);
 }
 
 TEST(DoctorBuild, SourcesAndCommand) {
@@ -161,7 +162,7 @@ TEST(DoctorBuild, SourcesAndCommand) {
                 "-I/src/scenarios", "/src/scenarios/main.cpp", "/src/scenarios/toolchain_probe.cpp",
                 "/src/scenarios/support/json.cpp", "/src/scenarios/support/registry.cpp",
                 "/src/lib/src/runtime.cpp", "-o", "/scratch/probe"}));
-  EXPECT_THROW(probe_sources(scratch.root()), EnvironmentError);
+  EXPECT_THROW(probe_sources(scratch.root()), tool::EnvironmentError);
 }
 
 TEST(DoctorProbeLine, ParsesTheRealLine) {
@@ -378,13 +379,13 @@ int exit_for(const std::vector<DoctorStatus>& statuses) {
 
 TEST(DoctorExitCode, Rules) {
   using enum DoctorStatus;
-  EXPECT_EQ(exit_for({pass, pass}), kExitOk);
+  EXPECT_EQ(exit_for({pass, pass}), tool::kExitOk);
   EXPECT_EQ(exit_for({pass, compile_error}),
-            kExitOk);  // a compiler that cannot build is the environment's
-  EXPECT_EQ(exit_for({pass, fail}), kExitFindings);
-  EXPECT_EQ(exit_for({pass, error, compile_error}), kExitFindings);
-  EXPECT_EQ(exit_for({compile_error, compile_error}), kExitUsageOrEnvironment);
-  EXPECT_EQ(exit_for({}), kExitUsageOrEnvironment);
+            tool::kExitOk);  // a compiler that cannot build is the environment's
+  EXPECT_EQ(exit_for({pass, fail}), tool::kExitFindings);
+  EXPECT_EQ(exit_for({pass, error, compile_error}), tool::kExitFindings);
+  EXPECT_EQ(exit_for({compile_error, compile_error}), tool::kExitUsageOrEnvironment);
+  EXPECT_EQ(exit_for({}), tool::kExitUsageOrEnvironment);
 }
 
 TEST(DoctorSummary, Counts) {

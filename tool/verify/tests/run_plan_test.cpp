@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/report_test_support.hpp"
-#include "verify/errors.hpp"
+#include "tool_common/errors.hpp"
 
 namespace asyncl::verify {
 namespace {
@@ -78,19 +78,19 @@ TEST(RunPlan, UnknownNameIsAUsageError) {
   try {
     build_plan(catalogs(), {"shutdown-race", "no-such"}, true);
     FAIL() << "accepted an unknown scenario";
-  } catch (const UsageError& error) {
+  } catch (const tool::UsageError& error) {
     EXPECT_EQ(std::string(error.what()),
               "unknown scenario 'no-such' (not listed by the tsan, asan build; see `asyncl-verify "
               "list`)");
   }
-  EXPECT_THROW(build_plan({{"tsan", {}}}, {}, true), UsageError);
+  EXPECT_THROW(build_plan({{"tsan", {}}}, {}, true), tool::UsageError);
 }
 
 TEST(RunPlan, ParsesShards) {
   EXPECT_EQ(parse_shard("1/1"), (Shard{1, 1}));
   EXPECT_EQ(parse_shard("3/4"), (Shard{3, 4}));
   for (const char* bad : {"", "0/2", "3/2", "1/0", "1", "a/b", "1/2/3", "-1/2", "1/2 "}) {
-    EXPECT_THROW(parse_shard(bad), UsageError) << bad;
+    EXPECT_THROW(parse_shard(bad), tool::UsageError) << bad;
   }
 }
 

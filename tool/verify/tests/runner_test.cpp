@@ -6,7 +6,7 @@
 
 #include <cstdlib>
 
-#include "verify/errors.hpp"
+#include "tool_common/errors.hpp"
 
 namespace asyncl::verify {
 namespace {
@@ -56,7 +56,7 @@ TEST_F(Runner, MissingBuildNamesTheCommandThatMakesIt) {
   try {
     ScenarioBinary::locate(kBuildRoot / "nothing-here", "tsan", "build");
     FAIL() << "found a binary that does not exist";
-  } catch (const EnvironmentError& error) {
+  } catch (const tool::EnvironmentError& error) {
     EXPECT_EQ(std::string(error.what()),
               "no tsan build at build/tsan/scenarios/asyncl-scenarios; run `make verify` or "
               "`cmake --preset tsan && cmake --build --preset tsan`");

@@ -1,5 +1,6 @@
-# Writes OUTPUT, a header defining ASYNCL_BENCH_GIT_REVISION, and rewrites it only when the
-# revision changed, so that an unchanged revision rebuilds nothing.
+# Writes OUTPUT, a header defining ASYNCL_TOOL_GIT_REVISION (`git describe --always --dirty` of
+# SOURCE_DIR, or "unknown"), and rewrites it only when the revision changed, so that an unchanged
+# revision rebuilds nothing. Run at configure time and on every build by tool/common.
 # Usage: cmake -DGIT_EXECUTABLE=... -DSOURCE_DIR=... -DOUTPUT=... -P git_revision.cmake
 set(revision "unknown")
 if(GIT_EXECUTABLE)
@@ -14,7 +15,7 @@ if(GIT_EXECUTABLE)
     set(revision "${described}")
   endif()
 endif()
-set(content "#pragma once\n// Generated at build time by tool/bench/cmake/git_revision.cmake; do not edit.\n#define ASYNCL_BENCH_GIT_REVISION \"${revision}\"\n")
+set(content "#pragma once\n// Generated at build time by tool/common/cmake/git_revision.cmake; do not edit.\n#define ASYNCL_TOOL_GIT_REVISION \"${revision}\"\n")
 set(previous "")
 if(EXISTS "${OUTPUT}")
   file(READ "${OUTPUT}" previous)
