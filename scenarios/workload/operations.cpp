@@ -35,98 +35,16 @@
 #include "asyncl/sync.hpp"
 #include "asyncl/task_local.hpp"
 #include "support/modes.hpp"
+#include "workload/operations_common.hpp"
 
 namespace asyncl::scenarios::workload {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-using namespace std::chrono_literals;
-
-struct Boom : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-TaskLocal<int> kLocal;
 
 template <class Mode>
 constexpr auto workload_key = asyncl::context<std::atomic<long>, Mode>("WORKLOAD",
                                                                        [] { return 0L; });
 
-// ── helpers ───────────────────────────────────────────────────────────────────────────────────
-
-void nap() { std::this_thread::sleep_for(20us); }
-
-template <class Pred>
-Task<void> wait_until(Pred pred) {
-  while (!pred()) {
-    co_await yield_now();
-    nap();
-  }
-}
-
-Task<void> wait_for(Clock::duration d) {
-  const Clock::time_point until = Clock::now() + d;
-  while (Clock::now() < until) {
-    co_await yield_now();
-    nap();
-  }
-}
-
-std::string what_of(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& error) {
-    return error.what();
-  } catch (...) {
-    return "an exception of unknown type";
-  }
-}
-
-/// The outcome of co_await on a JoinHandle<int>.
-struct Outcome {
-  std::optional<int> value;
-  bool cancelled = false;
-  std::exception_ptr error;  // any other exception
-};
-
-Task<Outcome> outcome_of(JoinHandle<int>& handle) {
-  Outcome outcome;
-  try {
-    outcome.value = co_await handle;
-  } catch (const TaskCancelled&) {
-    outcome.cancelled = true;
-  } catch (...) {
-    outcome.error = std::current_exception();
-  }
-  co_return outcome;
-}
-
-std::string describe(const Outcome& outcome) {
-  if (outcome.value) return "the value " + std::to_string(*outcome.value);
-  if (outcome.cancelled) return "TaskCancelled";
-  return "the exception '" + what_of(outcome.error) + "'";
-}
-
-/// Skippable as "check.frame_before_outcome" in ASYNCL_WORKLOAD_SKIP (a known defect of the
-/// runtime before the hardening fixes, timing-dependent: it would mask the rest).
-void expect_frame_gone(Env& env, int op, int token) {
-  static const bool skipped = [] {
-    const char* skip = std::getenv("ASYNCL_WORKLOAD_SKIP");
-    return skip != nullptr &&
-           std::string_view(skip).find("check.frame_before_outcome") != std::string_view::npos;
-  }();
-  if (!skipped && env.token_alive(token)) {
-    fail(env, op,
-         "the outcome was readable before the child's frame (its parameters) was destroyed");
-  }
-}
-
 // ── children ──────────────────────────────────────────────────────────────────────────────────
-
-Task<int> child(int value, int yields, Token) {
-  for (int i = 0; i < yields; ++i) co_await yield_now();
-  co_return value;
-}
 
 Task<int> forever_yielding(Token) {
   for (;;) co_await yield_now();
