@@ -16,7 +16,26 @@
 //    no permit; an aborted waiter takes no notification; afterwards no permit is left;
 //  - sleep_for(d) takes at least d; durations too large to represent sleep until aborted;
 //  - a barrier-mode Context refuses references (ContextMisuse) exactly on runtimes built with
-//    barrier_protected(false); a LocalRef reaches the same object after every suspension.
+//    barrier_protected(false); a LocalRef reaches the same object after every suspension;
+//  - a spawn through a Runtime::Handle behaves as Runtime::spawn while the runtime lives; once
+//    its destructor began (for certain: once it returned) every spawn is rejected: the handle is
+//    finished at once, with TaskCancelled("spawn rejected"), and the task's frame is gone by the
+//    end of the spawn; a closure is not called. Rejections of one spawner come after all its
+//    admitted spawns, which give their value or TaskCancelled (shutdown);
+//  - JoinSet::join_next returns every member exactly once, then nullopt; a member's outcome is
+//    its value or exception, or TaskCancelled after abort_all (always for members that cannot
+//    complete); a dropped set's members are destroyed while the runtime runs;
+//  - timeout / timeout_at: a deadline that has passed gives TimedOut without starting the work;
+//    a huge one never expires (the work's own outcome; a sleeping work runs until aborted);
+//    otherwise the work's outcome, or TimedOut no earlier than the deadline; whenever TimedOut
+//    is thrown the work's frame is gone already;
+//  - sleep_until(t) returns at t or later (any clock, converted by the time left on it), at once
+//    for a past t, never for an unrepresentable one;
+//  - an injected thread-start or frame-allocation failure is seen as std::system_error or
+//    std::bad_alloc where the runtime documents it (build, spawn_blocking's handle, spawn,
+//    JoinSet::spawn, timeout), the task is destroyed, and the runtime works on afterwards;
+//  - block_on from two threads at once on a multi-thread runtime gives both values; on a
+//    current-thread runtime both are refused (std::logic_error).
 
 #include "workload/operations.hpp"
 
@@ -697,6 +716,18 @@ Task<void> run_op(Env& env, const Op& op, int index) {
       return throwing_op(env, op, index);
     case Kind::misuse:
       return misuse_op(env, op, index);
+    case Kind::handle:
+      return handle_op(env, op, index);
+    case Kind::join_set:
+      return join_set_op(env, op, index);
+    case Kind::timeout:
+      return timeout_op(env, op, index);
+    case Kind::sleep_until:
+      return sleep_until_op(env, op, index);
+    case Kind::fault:
+      return fault_op(env, op, index);
+    case Kind::block_on:
+      return block_on_op(env, op, index);
   }
   return [](Env* e, int i) -> Task<void> {
     fail(*e, i, "unknown operation");

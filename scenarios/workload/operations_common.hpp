@@ -1,8 +1,13 @@
 #pragma once
-// scenarios/workload/operations_common.hpp — what the operations of operations.cpp and the files
-// beside it share: the children they spawn, the outcome of a JoinHandle and how it is
+// scenarios/workload/operations_common.hpp — what the operations of operations.cpp and
+// operations_api.cpp share: the children they spawn, the outcome of a JoinHandle and how it is
 // described, the frame check, the yield-and-nap waits (no timed assertions: a wait that never
 // ends is the watchdog's hang).
+//
+// Two translation units because asyncl/context.hpp and asyncl/timeout.hpp cannot be included in
+// one (both define asyncl::detail::IsTask): operations.cpp uses Context, operations_api.cpp
+// (Runtime::Handle, JoinSet, timeout, sleep_until, injected faults, block_on from two threads)
+// uses timeout.
 
 #include <chrono>
 #include <cstdlib>
@@ -66,19 +71,39 @@ inline std::string what_of(std::exception_ptr e) {
 struct Outcome {
   std::optional<int> value;
   bool cancelled = false;
-  std::exception_ptr error;  // any other exception
+  std::string cancelled_what;  // TaskCancelled's what()
+  std::exception_ptr error;    // any other exception
 };
 
 inline Task<Outcome> outcome_of(JoinHandle<int>& handle) {
   Outcome outcome;
   try {
     outcome.value = co_await handle;
-  } catch (const TaskCancelled&) {
+  } catch (const TaskCancelled& cancelled) {
     outcome.cancelled = true;
+    outcome.cancelled_what = cancelled.what();
   } catch (...) {
     outcome.error = std::current_exception();
   }
   co_return outcome;
+}
+
+/// The same, read by a blocking wait() (on a foreign thread).
+inline Outcome outcome_waited(JoinHandle<int>& handle) {
+  Outcome outcome;
+  try {
+    outcome.value = handle.wait();
+  } catch (const TaskCancelled& cancelled) {
+    outcome.cancelled = true;
+    outcome.cancelled_what = cancelled.what();
+  } catch (...) {
+    outcome.error = std::current_exception();
+  }
+  return outcome;
+}
+
+inline bool rejected(const Outcome& outcome) {
+  return outcome.cancelled && outcome.cancelled_what.find("spawn rejected") != std::string::npos;
 }
 
 inline std::string describe(const Outcome& outcome) {
@@ -107,5 +132,13 @@ inline Task<int> child(int value, int yields, Token) {
   for (int i = 0; i < yields; ++i) co_await yield_now();
   co_return value;
 }
+
+// The operations of operations_api.cpp (run_op dispatches to them).
+Task<void> handle_op(Env& env, const Op& op, int index);
+Task<void> join_set_op(Env& env, const Op& op, int index);
+Task<void> timeout_op(Env& env, const Op& op, int index);
+Task<void> sleep_until_op(Env& env, const Op& op, int index);
+Task<void> fault_op(Env& env, const Op& op, int index);
+Task<void> block_on_op(Env& env, const Op& op, int index);
 
 }  // namespace asyncl::scenarios::workload
