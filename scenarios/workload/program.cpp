@@ -551,6 +551,10 @@ std::string to_cpp(const Op& op) {
              "b))); check(r[t] == a + t, or both throw logic_error on a current-thread runtime); }";
       break;
   }
+  // The newer entries name their parameters: print their values.
+  if (op.variant->kind >= Kind::handle) {
+    out << "  // a=" << op.a << " b=" << op.b << " c=" << op.c;
+  }
   return out.str();
 }
 
