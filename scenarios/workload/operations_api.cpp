@@ -443,8 +443,12 @@ Task<int> under_timeout(int variant, int a, Task<int> body) {
                                     std::move(body));
     case 9:
       co_return co_await timeout_at(Clock::time_point::max(), std::move(body));
-    default:
+    case 10:
       co_return co_await timeout_at(system_clock::time_point::max(), std::move(body));
+    default:
+      // A steady time point of a coarser duration than the clock's.
+      co_return co_await timeout_at(std::chrono::time_point<Clock, std::chrono::hours>::max(),
+                                    std::move(body));
   }
 }
 
@@ -504,7 +508,7 @@ Task<void> timeout_op(Env& env, const Op& op, int index) {
     co_return;
   }
   const bool passed = v <= 1 || v == 6 || v == 7;
-  const bool huge = v == 4 || v == 5 || v == 9 || v == 10;
+  const bool huge = v == 4 || v == 5 || v == 9 || v == 10 || v == 12;
   const Clock::time_point start = Clock::now();
   JoinHandle<int> handle =
       spawn(under_timeout(v, op.a, timed_body(kind, op.a, op.a, &started, std::move(token))));
@@ -559,12 +563,19 @@ Task<int> sleeps_until(TimePoint t, Token) {
 Task<void> sleep_until_op(Env& env, const Op& op, int index) {
   using std::chrono::system_clock;
   const int v = op.variant->variant;
-  if (v == 4 || v == 6) {
+  if (v == 4 || v == 6 || v >= 8) {
+    // Time points too far to represent on the steady clock in nanoseconds: never reached.
     Token token(env, index);
     const int id = token.id();
+    using std::chrono::hours;
+    using std::chrono::seconds;
+    using std::chrono::time_point;
     JoinHandle<int> handle =
-        v == 4 ? spawn(sleeps_until(Clock::time_point::max(), std::move(token)))
-               : spawn(sleeps_until(system_clock::time_point::max(), std::move(token)));
+        v == 4   ? spawn(sleeps_until(Clock::time_point::max(), std::move(token)))
+        : v == 6 ? spawn(sleeps_until(system_clock::time_point::max(), std::move(token)))
+        : v == 8
+            ? spawn(sleeps_until(time_point<Clock, hours>::max(), std::move(token)))
+            : spawn(sleeps_until(time_point<Clock, seconds>(seconds(1LL << 40)), std::move(token)));
     co_await wait_for(5ms);
     if (handle.is_finished())
       fail(env, index, "a sleep_until of an unrepresentable time point returned within 5 ms");

@@ -139,6 +139,9 @@ const std::vector<Variant>& catalogue() {
       {"fault.join_set", Kind::fault, 3},
       {"fault.timeout", Kind::fault, 4},
       {"block_on.two_threads", Kind::block_on, 0},
+      {"sleep_until.steady_hours_max", Kind::sleep_until, 8},
+      {"sleep_until.steady_seconds_far", Kind::sleep_until, 9},
+      {"timeout_at.steady_hours_max", Kind::timeout, 12},
   };
   return variants;
 }
@@ -463,18 +466,20 @@ std::string to_cpp(const Op& op) {
       break;
     }
     case Kind::timeout: {
-      static const char* const deadlines[] = {"timeout(0ms, ",
-                                              "timeout(-5ms, ",
-                                              "timeout(1ns, ",
-                                              "timeout((1 + a) * 1ms, ",
-                                              "timeout(nanoseconds::max(), ",
-                                              "timeout(hours::max(), ",
-                                              "timeout_at(now() - 1s, ",
-                                              "timeout_at(now(), ",
-                                              "timeout_at(now() + (1 + a) * 1ms, ",
-                                              "timeout_at(steady_clock::time_point::max(), ",
-                                              "timeout_at(system_clock::time_point::max(), ",
-                                              "timeout((1 + a) * 1ms, h /* lvalue */"};
+      static const char* const deadlines[] = {
+          "timeout(0ms, ",
+          "timeout(-5ms, ",
+          "timeout(1ns, ",
+          "timeout((1 + a) * 1ms, ",
+          "timeout(nanoseconds::max(), ",
+          "timeout(hours::max(), ",
+          "timeout_at(now() - 1s, ",
+          "timeout_at(now(), ",
+          "timeout_at(now() + (1 + a) * 1ms, ",
+          "timeout_at(steady_clock::time_point::max(), ",
+          "timeout_at(system_clock::time_point::max(), ",
+          "timeout((1 + a) * 1ms, h /* lvalue */",
+          "timeout_at(time_point<steady_clock, hours>::max(), "};
       static const char* const bodies[] = {"returns(a)", "returns_after(a + 1 yields)",
                                            "throws_after(a yields)", "sleeps(1h)"};
       if (v == 11) {
@@ -503,8 +508,10 @@ std::string to_cpp(const Op& op) {
                                            "steady_clock::time_point::max()",
                                            "system_clock::now() + (1 + a) * 1ms",
                                            "system_clock::time_point::max()",
-                                           "system_clock::time_point::min()"};
-      if (v == 4 || v == 6) {
+                                           "system_clock::time_point::min()",
+                                           "time_point<steady_clock, hours>::max()",
+                                           "time_point<steady_clock, seconds>(seconds(1LL << 40))"};
+      if (v == 4 || v == 6 || v >= 8) {
         out << "{ auto h = spawn([]() -> Task<void> { co_await sleep_until(" << points[v]
             << "); }()); co_await sleep_for(5ms); check(!h.is_finished()); h.abort(); "
                "check(co_await h throws TaskCancelled); }";
