@@ -112,6 +112,22 @@ TEST(SleepDeadline, SleepUntilKeepsItsTimePoint) {
   EXPECT_LE(past, Clock::now());
 }
 
+// Found by the workload scenario (timeout_at.steady_hours_max, sleep_until.steady_*): a
+// steady_clock time point in hours or seconds beyond what nanoseconds represent must saturate like
+// sleep_for's huge durations. sleep_until compared it with steady_clock::duration::max() in
+// nanoseconds: a signed overflow (UBSan), and in a release build a deadline in the past, so the
+// sleep ended at once.
+TEST(SleepDeadline, SleepUntilSaturatesASteadyTimePointOfACoarserDuration) {
+  using std::chrono::hours;
+  using std::chrono::seconds;
+  using std::chrono::time_point;
+  EXPECT_EQ(asyncl::sleep_until(time_point<Clock, hours>::max()).deadline(),
+            Clock::time_point::max());
+  EXPECT_EQ(asyncl::sleep_until(time_point<Clock, seconds>(seconds(1LL << 40))).deadline(),
+            Clock::time_point::max());
+  EXPECT_LE(asyncl::sleep_until(time_point<Clock, hours>::min()).deadline(), Clock::now());
+}
+
 }  // namespace
 
 namespace {
