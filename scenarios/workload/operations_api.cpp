@@ -452,9 +452,25 @@ Task<int> under_timeout(int variant, int a, Task<int> body) {
   }
 }
 
-/// What a body of `kind` (timed_body) may give on its own: its value or its exception.
+bool is_boom(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const Boom&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+/// What a body of `kind` (timed_body) may give on its own: its value or its exception. The
+/// exception is recognised by its type, not by what(): it reaches the caller through two
+/// JoinStates (the work's and the timeout's), and the work's may drop the last reference on
+/// another thread. That drop is ordered after this read only by exception_ptr's reference
+/// count, whose atomics are in libstdc++.so, which ThreadSanitizer does not see: reading
+/// what() here was reported as a data race with ~runtime_error (a false positive; see
+/// docs/hazards.md). Reading the type happens inside libstdc++ and is not reported.
 bool body_outcome(const Outcome& outcome, int kind, int value) {
-  if (kind == 2) return outcome.error && what_of(outcome.error) == "boom from a timed body";
+  if (kind == 2) return outcome.error && is_boom(outcome.error);
   if (kind == 3) return false;
   return outcome.value == value;
 }
