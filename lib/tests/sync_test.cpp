@@ -128,6 +128,15 @@ TEST(SleepDeadline, SleepUntilSaturatesASteadyTimePointOfACoarserDuration) {
   EXPECT_LE(asyncl::sleep_until(time_point<Clock, hours>::min()).deadline(), Clock::now());
 }
 
+// The same comparison with a finer duration: duration::max() in picoseconds overflows for every
+// time point; in a release build 1 ns after the epoch, long past, became time_point::max(), so
+// the sleep never ended (workload: sleep_until.steady_picoseconds_past).
+TEST(SleepDeadline, SleepUntilConvertsASteadyTimePointOfAFinerDuration) {
+  using Picoseconds = std::chrono::duration<long long, std::pico>;
+  const auto t = std::chrono::time_point<Clock, Picoseconds>(Picoseconds(1000));
+  EXPECT_EQ(asyncl::sleep_until(t).deadline(), Clock::time_point(1ns));
+}
+
 }  // namespace
 
 namespace {

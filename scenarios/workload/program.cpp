@@ -142,6 +142,8 @@ const std::vector<Variant>& catalogue() {
       {"sleep_until.steady_hours_max", Kind::sleep_until, 8},
       {"sleep_until.steady_seconds_far", Kind::sleep_until, 9},
       {"timeout_at.steady_hours_max", Kind::timeout, 12},
+      {"sleep_until.steady_picoseconds_past", Kind::sleep_until, 10},
+      {"timeout_at.steady_picoseconds_past", Kind::timeout, 13},
   };
   return variants;
 }
@@ -479,7 +481,8 @@ std::string to_cpp(const Op& op) {
           "timeout_at(steady_clock::time_point::max(), ",
           "timeout_at(system_clock::time_point::max(), ",
           "timeout((1 + a) * 1ms, h /* lvalue */",
-          "timeout_at(time_point<steady_clock, hours>::max(), "};
+          "timeout_at(time_point<steady_clock, hours>::max(), ",
+          "timeout_at(time_point<steady_clock, picoseconds>(1000ps), "};
       static const char* const bodies[] = {"returns(a)", "returns_after(a + 1 yields)",
                                            "throws_after(a yields)", "sleeps(1h)"};
       if (v == 11) {
@@ -489,7 +492,7 @@ std::string to_cpp(const Op& op) {
       } else {
         out << "check(co_await spawn(" << deadlines[v] << bodies[op.b]
             << ")) gives what the model allows: ";
-        if (v <= 1 || v == 6 || v == 7) {
+        if (v <= 1 || v == 6 || v == 7 || v == 13) {
           out << "TimedOut, the body never started";
         } else if (v == 2 || v == 3 || v == 8) {
           out << "the body's outcome, or TimedOut after the deadline with the body's frame gone";
@@ -510,8 +513,9 @@ std::string to_cpp(const Op& op) {
                                            "system_clock::time_point::max()",
                                            "system_clock::time_point::min()",
                                            "time_point<steady_clock, hours>::max()",
-                                           "time_point<steady_clock, seconds>(seconds(1LL << 40))"};
-      if (v == 4 || v == 6 || v >= 8) {
+                                           "time_point<steady_clock, seconds>(seconds(1LL << 40))",
+                                           "time_point<steady_clock, picoseconds>(1000ps)"};
+      if (v == 4 || v == 6 || v == 8 || v == 9) {
         out << "{ auto h = spawn([]() -> Task<void> { co_await sleep_until(" << points[v]
             << "); }()); co_await sleep_for(5ms); check(!h.is_finished()); h.abort(); "
                "check(co_await h throws TaskCancelled); }";
