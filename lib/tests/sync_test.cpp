@@ -112,6 +112,31 @@ TEST(SleepDeadline, SleepUntilKeepsItsTimePoint) {
   EXPECT_LE(past, Clock::now());
 }
 
+// Found by the workload scenario (timeout_at.steady_hours_max, sleep_until.steady_*): a
+// steady_clock time point in hours or seconds beyond what nanoseconds represent must saturate like
+// sleep_for's huge durations. sleep_until compared it with steady_clock::duration::max() in
+// nanoseconds: a signed overflow (UBSan), and in a release build a deadline in the past, so the
+// sleep ended at once.
+TEST(SleepDeadline, SleepUntilSaturatesASteadyTimePointOfACoarserDuration) {
+  using std::chrono::hours;
+  using std::chrono::seconds;
+  using std::chrono::time_point;
+  EXPECT_EQ(asyncl::sleep_until(time_point<Clock, hours>::max()).deadline(),
+            Clock::time_point::max());
+  EXPECT_EQ(asyncl::sleep_until(time_point<Clock, seconds>(seconds(1LL << 40))).deadline(),
+            Clock::time_point::max());
+  EXPECT_LE(asyncl::sleep_until(time_point<Clock, hours>::min()).deadline(), Clock::now());
+}
+
+// The same comparison with a finer duration: duration::max() in picoseconds overflows for every
+// time point; in a release build 1 ns after the epoch, long past, became time_point::max(), so
+// the sleep never ended (workload: sleep_until.steady_picoseconds_past).
+TEST(SleepDeadline, SleepUntilConvertsASteadyTimePointOfAFinerDuration) {
+  using Picoseconds = std::chrono::duration<long long, std::pico>;
+  const auto t = std::chrono::time_point<Clock, Picoseconds>(Picoseconds(1000));
+  EXPECT_EQ(asyncl::sleep_until(t).deadline(), Clock::time_point(1ns));
+}
+
 }  // namespace
 
 namespace {

@@ -1,43 +1,17 @@
 #pragma once
 // scenarios/support/modes.hpp — the Context modes a run exercises (`--mode`).
 //
-//   ModeName               barrier, leaky, shared: the run-time name of asyncl::mode::*
-//   parse_modes(text)      "barrier" | "leaky" | "shared" | "all" (all three, barrier first)
+//   ModeName, parse_modes  (support/mode_name.hpp)
+//   mode_name_of<Mode>()   the ModeName of asyncl::mode::Mode
 //   with_mode(name, fn)    calls fn(asyncl::mode::X{}) for the compile-time mode named
 
-#include <optional>
-#include <string_view>
+#include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "asyncl/context.hpp"
+#include "support/mode_name.hpp"
 
 namespace asyncl::scenarios {
-
-enum class ModeName { barrier, leaky, shared };
-
-constexpr std::string_view to_string(ModeName mode) noexcept {
-  switch (mode) {
-    case ModeName::barrier:
-      return "barrier";
-    case ModeName::leaky:
-      return "leaky";
-    case ModeName::shared:
-      return "shared";
-  }
-  return "?";
-}
-
-/// Barrier first: the shutdown mutants break only what barrier mode relies on, so a mutant run
-/// with `--mode all` is caught in its first runtime.
-inline std::optional<std::vector<ModeName>> parse_modes(std::string_view text) {
-  if (text == "all")
-    return std::vector<ModeName>{ModeName::barrier, ModeName::leaky, ModeName::shared};
-  for (const ModeName mode : {ModeName::barrier, ModeName::leaky, ModeName::shared}) {
-    if (text == to_string(mode)) return std::vector<ModeName>{mode};
-  }
-  return std::nullopt;
-}
 
 template <class Mode>
 constexpr ModeName mode_name_of() noexcept {

@@ -142,8 +142,9 @@ const Registrar kWorkload{[] {
       "JoinHandle "
       "awaited/polled/aborted/dropped, spawn_blocking, Context modes, sleep_for edge durations, "
       "Notify, TaskLocal, "
-      "user awaiters, throwing bodies, runtimes destroyed with work in flight), each in a forked "
-      "process with a "
+      "user awaiters, throwing bodies, runtimes destroyed with work in flight, Runtime::Handle, "
+      "JoinSet, timeout, sleep_until, injected faults, block_on from two threads), each in a "
+      "forked process with a "
       "watchdog, checked against a reference model; a failure is shrunk to a minimal program with "
       "its replay command.";
   // Until it is given a budget of its own in `make verify`, a run of everything leaves it out.

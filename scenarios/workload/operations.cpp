@@ -16,7 +16,26 @@
 //    no permit; an aborted waiter takes no notification; afterwards no permit is left;
 //  - sleep_for(d) takes at least d; durations too large to represent sleep until aborted;
 //  - a barrier-mode Context refuses references (ContextMisuse) exactly on runtimes built with
-//    barrier_protected(false); a LocalRef reaches the same object after every suspension.
+//    barrier_protected(false); a LocalRef reaches the same object after every suspension;
+//  - a spawn through a Runtime::Handle behaves as Runtime::spawn while the runtime lives; once
+//    its destructor began (for certain: once it returned) every spawn is rejected: the handle is
+//    finished at once, with TaskCancelled("spawn rejected"), and the task's frame is gone by the
+//    end of the spawn; a closure is not called. Rejections of one spawner come after all its
+//    admitted spawns, which give their value or TaskCancelled (shutdown);
+//  - JoinSet::join_next returns every member exactly once, then nullopt; a member's outcome is
+//    its value or exception, or TaskCancelled after abort_all (always for members that cannot
+//    complete); a dropped set's members are destroyed while the runtime runs;
+//  - timeout / timeout_at: a deadline that has passed gives TimedOut without starting the work;
+//    a huge one never expires (the work's own outcome; a sleeping work runs until aborted);
+//    otherwise the work's outcome, or TimedOut no earlier than the deadline; whenever TimedOut
+//    is thrown the work's frame is gone already;
+//  - sleep_until(t) returns at t or later (any clock, converted by the time left on it), at once
+//    for a past t, never for an unrepresentable one;
+//  - an injected thread-start or frame-allocation failure is seen as std::system_error or
+//    std::bad_alloc where the runtime documents it (build, spawn_blocking's handle, spawn,
+//    JoinSet::spawn, timeout), the task is destroyed, and the runtime works on afterwards;
+//  - block_on from two threads at once on a multi-thread runtime gives both values; on a
+//    current-thread runtime both are refused (std::logic_error).
 
 #include "workload/operations.hpp"
 
@@ -35,98 +54,16 @@
 #include "asyncl/sync.hpp"
 #include "asyncl/task_local.hpp"
 #include "support/modes.hpp"
+#include "workload/operations_common.hpp"
 
 namespace asyncl::scenarios::workload {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-using namespace std::chrono_literals;
-
-struct Boom : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-TaskLocal<int> kLocal;
 
 template <class Mode>
 constexpr auto workload_key = asyncl::context<std::atomic<long>, Mode>("WORKLOAD",
                                                                        [] { return 0L; });
 
-// ── helpers ───────────────────────────────────────────────────────────────────────────────────
-
-void nap() { std::this_thread::sleep_for(20us); }
-
-template <class Pred>
-Task<void> wait_until(Pred pred) {
-  while (!pred()) {
-    co_await yield_now();
-    nap();
-  }
-}
-
-Task<void> wait_for(Clock::duration d) {
-  const Clock::time_point until = Clock::now() + d;
-  while (Clock::now() < until) {
-    co_await yield_now();
-    nap();
-  }
-}
-
-std::string what_of(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& error) {
-    return error.what();
-  } catch (...) {
-    return "an exception of unknown type";
-  }
-}
-
-/// The outcome of co_await on a JoinHandle<int>.
-struct Outcome {
-  std::optional<int> value;
-  bool cancelled = false;
-  std::exception_ptr error;  // any other exception
-};
-
-Task<Outcome> outcome_of(JoinHandle<int>& handle) {
-  Outcome outcome;
-  try {
-    outcome.value = co_await handle;
-  } catch (const TaskCancelled&) {
-    outcome.cancelled = true;
-  } catch (...) {
-    outcome.error = std::current_exception();
-  }
-  co_return outcome;
-}
-
-std::string describe(const Outcome& outcome) {
-  if (outcome.value) return "the value " + std::to_string(*outcome.value);
-  if (outcome.cancelled) return "TaskCancelled";
-  return "the exception '" + what_of(outcome.error) + "'";
-}
-
-/// Skippable as "check.frame_before_outcome" in ASYNCL_WORKLOAD_SKIP (a known defect of the
-/// runtime before the hardening fixes, timing-dependent: it would mask the rest).
-void expect_frame_gone(Env& env, int op, int token) {
-  static const bool skipped = [] {
-    const char* skip = std::getenv("ASYNCL_WORKLOAD_SKIP");
-    return skip != nullptr &&
-           std::string_view(skip).find("check.frame_before_outcome") != std::string_view::npos;
-  }();
-  if (!skipped && env.token_alive(token)) {
-    fail(env, op,
-         "the outcome was readable before the child's frame (its parameters) was destroyed");
-  }
-}
-
 // ── children ──────────────────────────────────────────────────────────────────────────────────
-
-Task<int> child(int value, int yields, Token) {
-  for (int i = 0; i < yields; ++i) co_await yield_now();
-  co_return value;
-}
 
 Task<int> forever_yielding(Token) {
   for (;;) co_await yield_now();
@@ -779,6 +716,18 @@ Task<void> run_op(Env& env, const Op& op, int index) {
       return throwing_op(env, op, index);
     case Kind::misuse:
       return misuse_op(env, op, index);
+    case Kind::handle:
+      return handle_op(env, op, index);
+    case Kind::join_set:
+      return join_set_op(env, op, index);
+    case Kind::timeout:
+      return timeout_op(env, op, index);
+    case Kind::sleep_until:
+      return sleep_until_op(env, op, index);
+    case Kind::fault:
+      return fault_op(env, op, index);
+    case Kind::block_on:
+      return block_on_op(env, op, index);
   }
   return [](Env* e, int i) -> Task<void> {
     fail(*e, i, "unknown operation");

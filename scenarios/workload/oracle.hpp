@@ -58,6 +58,10 @@ class Env {
   std::atomic<long> background{0};
   /// Concurrent operations that have not finished yet (the root waits for 0 before the ending).
   std::atomic<long> concurrent{0};
+  /// Foreign threads still spawning through a Runtime::Handle of this runtime on their own (not
+  /// waited for by the ending: they race the runtime's destruction). A fault operation waits for
+  /// 0, as for the two counters above, before it injects failures.
+  std::atomic<long> spawners{0};
 
   /// A std::thread the program starts (foreign spawns, notifies, awaiter resumes); joined after
   /// the runtime is gone.

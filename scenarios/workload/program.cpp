@@ -42,8 +42,9 @@ const char* sleep_duration(int variant_index);
 // The order is the coverage report's. A seed's program depends on this list (the generator picks
 // by index), so a change here changes the programs of all seeds: replay commands hold for the
 // commit that printed them.
-// sleep_until: the runtime has no sleep_until yet (runtime-hardening issue); when it lands, add
-// "sleep_until.*" variants mirroring "sleep.*" here and in operations.cpp.
+// The API the runtime-hardening work added (Runtime::Handle, JoinSet, timeout, sleep_until, fault
+// injection, block_on from several threads) follows the older entries, so that their indices
+// stayed as they were.
 const std::vector<Variant>& catalogue() {
   static const std::vector<Variant> variants = {
       {"join.task", Kind::join, 0},
@@ -102,6 +103,47 @@ const std::vector<Variant>& catalogue() {
       {"misuse.two_awaiters", Kind::misuse, 5},
       {"notify.destroyed_after_notify", Kind::notify, 6},
       {"drop.spawning", Kind::drop, 2},
+      {"handle.from_task", Kind::handle, 0},
+      {"handle.foreign", Kind::handle, 1},
+      {"handle.after_destroy", Kind::handle, 2},
+      {"handle.racing_destroy", Kind::handle, 3},
+      {"handle.outlives_runtime", Kind::handle, 4},
+      {"join_set.join_all", Kind::join_set, 0},
+      {"join_set.abort_all", Kind::join_set, 1},
+      {"join_set.drop_running", Kind::join_set, 2},
+      {"join_set.blocking", Kind::join_set, 3},
+      {"join_set.inherit", Kind::join_set, 4},
+      {"timeout.zero", Kind::timeout, 0},
+      {"timeout.negative", Kind::timeout, 1},
+      {"timeout.one_ns", Kind::timeout, 2},
+      {"timeout.short", Kind::timeout, 3},
+      {"timeout.max_ns", Kind::timeout, 4},
+      {"timeout.max_h", Kind::timeout, 5},
+      {"timeout_at.past", Kind::timeout, 6},
+      {"timeout_at.now", Kind::timeout, 7},
+      {"timeout_at.near", Kind::timeout, 8},
+      {"timeout_at.max", Kind::timeout, 9},
+      {"timeout_at.system_max", Kind::timeout, 10},
+      {"timeout.join_handle", Kind::timeout, 11},
+      {"sleep_until.past", Kind::sleep_until, 0},
+      {"sleep_until.now", Kind::sleep_until, 1},
+      {"sleep_until.near", Kind::sleep_until, 2},
+      {"sleep_until.min", Kind::sleep_until, 3},
+      {"sleep_until.max", Kind::sleep_until, 4},
+      {"sleep_until.system_near", Kind::sleep_until, 5},
+      {"sleep_until.system_max", Kind::sleep_until, 6},
+      {"sleep_until.system_min", Kind::sleep_until, 7},
+      {"fault.build_thread", Kind::fault, 0},
+      {"fault.blocking_thread", Kind::fault, 1},
+      {"fault.frame_alloc", Kind::fault, 2},
+      {"fault.join_set", Kind::fault, 3},
+      {"fault.timeout", Kind::fault, 4},
+      {"block_on.two_threads", Kind::block_on, 0},
+      {"sleep_until.steady_hours_max", Kind::sleep_until, 8},
+      {"sleep_until.steady_seconds_far", Kind::sleep_until, 9},
+      {"timeout_at.steady_hours_max", Kind::timeout, 12},
+      {"sleep_until.steady_picoseconds_past", Kind::sleep_until, 10},
+      {"timeout_at.steady_picoseconds_past", Kind::timeout, 13},
   };
   return variants;
 }
@@ -161,7 +203,8 @@ Program generate(std::uint64_t seed, const Catalogue& catalogue,
     op.b = random.between(0, 3);
     op.c = random.between(0, 1);
     op.mode = modes.empty() ? ModeName::leaky : modes[random.next() % modes.size()];
-    op.concurrent = concurrency.between(0, 3) == 0;
+    // A fault operation injects process-wide failures: it runs alone (never concurrently).
+    op.concurrent = concurrency.between(0, 3) == 0 && op.variant->kind != Kind::fault;
     program.ops.push_back(op);
   }
   return program;
@@ -370,6 +413,158 @@ std::string to_cpp(const Op& op) {
       out << forms[v];
       break;
     }
+    case Kind::handle: {
+      static const char* const forms[] = {
+          "{ auto h = Runtime::Handle::current().spawn(%s); check(co_await h == a); check(co_await "
+          "Runtime::Handle::current().spawn_blocking([] { return a + 1; }) == a + 1); }",
+          "{ auto handle = runtime.handle(); std::thread([&] { check(Handle::current() throws "
+          "logic_error); h = handle.spawn(%s); b = handle.spawn_blocking(...); }).join(); "
+          "check(co_await h == a); check(co_await b == a + 1); }",
+          "{ Handle handle = std::thread([] { Runtime other(...); return other.handle(); }) /* "
+          "other is gone */; auto h = handle.spawn(%s); check(frame destroyed && h.is_finished() "
+          "&& "
+          "co_await h throws TaskCancelled(\"spawn rejected\")); the same from a std::thread and "
+          "for spawn_blocking (closure not called); }",
+          "{ std::thread owner([] { Runtime other(...); until(spawner made a*4 spawns); /* "
+          "~Runtime "
+          "*/ }); std::thread spawner([] { for (48) h[i] = handle.spawn(child(i) or blocking i); "
+          "check(rejected ones come last, finished at once, frames gone; after ~Runtime returned: "
+          "rejected; the others: value or TaskCancelled); }); }",
+          "std::thread([handle = runtime.handle()] { for (32) h[i] = handle.spawn(child(i)); "
+          "check(rejected ones come last; the others: value or TaskCancelled); }).detach();  // "
+          "races the program's end"};
+      char text[512];
+      std::snprintf(
+          text, sizeof text, forms[v],
+          (op.c && v == 0 ? "reads_L(), inherit_task_locals /* in L.scope(a) */" : child.c_str()));
+      out << text;
+      break;
+    }
+    case Kind::join_set: {
+      static const char* const forms[] = {
+          "{ JoinSet<int> set; for (i < a + b) set.spawn(%s); while (auto h = co_await "
+          "set.join_next()) check(*h gives member i's value or Boom, each i once, frame gone); "
+          "check(set.empty()); }",
+          "{ JoinSet<int> set; for (i < a + 2) set.spawn(i %% 3: child(i) | forever_yielding() | "
+          "sleeps(1h)); yield x b;%s set.abort_all(); join_next until empty; check(each once; the "
+          "ones that cannot complete: TaskCancelled); }",
+          "{ JoinSet<int> set; for (i < a + 2) set.spawn(i %% 3: child(i) | forever_yielding() | "
+          "sleeps(1h));%s yield x b; } /* dropped with members running */ check(every member frame "
+          "destroyed);",
+          "{ JoinSet<int> set; for (i < a + 1) set.spawn_blocking([i] { %sreturn i; }); join_next "
+          "until empty; check(each once); }",
+          "co_await L.scope(a + 10, [] { JoinSet<int> set; set.spawn(reads_L(), "
+          "inherit_task_locals) x2; set.spawn(reads_L()); join_next until empty; check(two read a "
+          "+ "
+          "10, one read nothing)%s; });"};
+      const char* extra = "";
+      if (v == 0) extra = op.c ? "i odd ? throws(i) : child(i)" : "child(i)";
+      if (v == 1) extra = op.c ? " co_await set.join_next() /* a child(i) */;" : "";
+      if (v == 2) extra = op.c ? " set.spawn_blocking(sleep b ms);" : "";
+      if (v == 3) extra = op.c ? "if (i == 0) throw Boom(); " : "";
+      char text[512];
+      std::snprintf(text, sizeof text, forms[v], extra);
+      out << text;
+      break;
+    }
+    case Kind::timeout: {
+      static const char* const deadlines[] = {
+          "timeout(0ms, ",
+          "timeout(-5ms, ",
+          "timeout(1ns, ",
+          "timeout((1 + a) * 1ms, ",
+          "timeout(nanoseconds::max(), ",
+          "timeout(hours::max(), ",
+          "timeout_at(now() - 1s, ",
+          "timeout_at(now(), ",
+          "timeout_at(now() + (1 + a) * 1ms, ",
+          "timeout_at(steady_clock::time_point::max(), ",
+          "timeout_at(system_clock::time_point::max(), ",
+          "timeout((1 + a) * 1ms, h /* lvalue */",
+          "timeout_at(time_point<steady_clock, hours>::max(), ",
+          "timeout_at(time_point<steady_clock, picoseconds>(1000ps), "};
+      static const char* const bodies[] = {"returns(a)", "returns_after(a + 1 yields)",
+                                           "throws_after(a yields)", "sleeps(1h)"};
+      if (v == 11) {
+        out << "{ auto h = spawn(" << bodies[op.b] << "); try { check(co_await " << deadlines[v]
+            << ") == the body's outcome); } catch (TimedOut&) { h.abort(); check(co_await h gives "
+               "the body's outcome or TaskCancelled); } }";
+      } else {
+        out << "check(co_await spawn(" << deadlines[v] << bodies[op.b]
+            << ")) gives what the model allows: ";
+        if (v <= 1 || v == 6 || v == 7 || v == 13) {
+          out << "TimedOut, the body never started";
+        } else if (v == 2 || v == 3 || v == 8) {
+          out << "the body's outcome, or TimedOut after the deadline with the body's frame gone";
+        } else {
+          out << "the body's outcome; a sleeping body: still running after 5 ms, then aborted";
+        }
+        out << ");";
+      }
+      break;
+    }
+    case Kind::sleep_until: {
+      static const char* const points[] = {"steady_clock::now() - 1s",
+                                           "steady_clock::now()",
+                                           "steady_clock::now() + (1 + a) * 1ms",
+                                           "steady_clock::time_point::min()",
+                                           "steady_clock::time_point::max()",
+                                           "system_clock::now() + (1 + a) * 1ms",
+                                           "system_clock::time_point::max()",
+                                           "system_clock::time_point::min()",
+                                           "time_point<steady_clock, hours>::max()",
+                                           "time_point<steady_clock, seconds>(seconds(1LL << 40))",
+                                           "time_point<steady_clock, picoseconds>(1000ps)"};
+      if (v == 4 || v == 6 || v == 8 || v == 9) {
+        out << "{ auto h = spawn([]() -> Task<void> { co_await sleep_until(" << points[v]
+            << "); }()); co_await sleep_for(5ms); check(!h.is_finished()); h.abort(); "
+               "check(co_await h throws TaskCancelled); }";
+      } else {
+        out << "{ auto t = " << points[v] << "; co_await sleep_until(t); check(now() >= t); }";
+      }
+      break;
+    }
+    case Kind::fault: {
+      static const char* const forms[] = {
+          "{ co_await alone(); std::thread([] { inject_faults(thread_start, 1, /*after*/ %d); "
+          "check(Runtime::Builder()%s.build() throws system_error exactly when start %d is one of "
+          "its own; else block_on(child) == a); }) }",
+          "{ co_await alone(); inject_faults(thread_start, 1); check(co_await spawn_blocking([] { "
+          "return a; }) == a or throws system_error); check(co_await spawn_blocking(...) == a); }",
+          "{ co_await alone(); inject_faults(frame_allocation, 1, /*after*/ %d); for (i < b + 1) "
+          "h[i] = spawn(child(i)%s); check(spawn a, and only it, threw bad_alloc, its frame gone; "
+          "the others' values); }",
+          "{ co_await alone(); JoinSet<int> set; inject_faults(frame_allocation, 1, /*after*/ %d); "
+          "for (i < b + 1) set.spawn(child(i)); check(spawn a, and only it, threw bad_alloc); "
+          "join_next until empty: each other member once; }",
+          "{ co_await alone(); inject_faults(frame_allocation, 1); check(co_await timeout(1h, "
+          "child(a)) throws bad_alloc, its frame gone); check(co_await timeout(1h, child(a)) == "
+          "a); "
+          "}"};
+      std::string builder =
+          op.c ? ".current_thread()"
+               : ".multi_thread().worker_threads(" + std::to_string(op.b + 1) + ")";
+      char text[512];
+      if (v == 0) {
+        std::snprintf(text, sizeof text, forms[v], op.a, builder.c_str(), op.a);
+      } else if (v == 2) {
+        std::snprintf(text, sizeof text, forms[v], op.a, op.c ? ", inherit_task_locals" : "");
+      } else if (v == 3) {
+        std::snprintf(text, sizeof text, forms[v], op.a);
+      } else {
+        std::snprintf(text, sizeof text, "%s", forms[v]);
+      }
+      out << text;
+      break;
+    }
+    case Kind::block_on:
+      out << "{ two std::threads at once: r[t] = runtime.block_on(spawns_and_awaits(child(a + t, "
+             "b))); check(r[t] == a + t, or both throw logic_error on a current-thread runtime); }";
+      break;
+  }
+  // The newer entries name their parameters: print their values.
+  if (op.variant->kind >= Kind::handle) {
+    out << "  // a=" << op.a << " b=" << op.b << " c=" << op.c;
   }
   return out.str();
 }

@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "support/modes.hpp"
+#include "support/mode_name.hpp"
 
 namespace asyncl::scenarios::workload {
 
@@ -38,6 +38,12 @@ enum class Kind : std::uint8_t {
   awaiter,     // user awaiters: throwing, synchronous, resuming on a foreign std::thread
   throwing,    // task bodies that throw, awaited or detached
   misuse,      // misuse the API documents as invalid or undefined (named runtime defects)
+  handle,    // Runtime::Handle: spawns from tasks and foreign threads, before/while/after ~Runtime
+  join_set,  // JoinSet: join_next until empty, abort_all, dropped with members running
+  timeout,   // timeout / timeout_at at the edges of durations and deadlines
+  sleep_until,  // sleep_until at past, present, near and unrepresentable deadlines
+  fault,        // injected thread-start and frame-allocation failures (exclusive, never concurrent)
+  block_on,     // block_on from two std::threads at once
 };
 
 struct Variant {
