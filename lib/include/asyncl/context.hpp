@@ -152,11 +152,6 @@ inline constexpr bool is_context_mode_v =
 template <class>
 inline constexpr bool kNeverMoved = false;
 
-template <class>
-struct IsTask : std::false_type {};
-template <class R>
-struct IsTask<Task<R>> : std::true_type {};
-
 [[noreturn, gnu::cold, gnu::noinline]] inline void throw_context_misuse(
     const char* name, const ThreadContext& thread) {
   const char* where = thread.role == ThreadRole::timer ? "the timer thread of an asyncl runtime"

@@ -124,13 +124,11 @@ template <class Rep, class Period>
 template <class Clock, class Duration>
 [[nodiscard]] SleepAwaiter sleep_until(std::chrono::time_point<Clock, Duration> t) {
   if constexpr (std::is_same_v<Clock, std::chrono::steady_clock>) {
-    if (t.time_since_epoch() >= std::chrono::steady_clock::duration::max()) {
-      return SleepAwaiter(std::chrono::steady_clock::time_point::max());
-    }
-    if (t.time_since_epoch() <= std::chrono::steady_clock::duration::min()) {
-      return SleepAwaiter(std::chrono::steady_clock::time_point::min());
-    }
-    return SleepAwaiter(std::chrono::time_point_cast<std::chrono::steady_clock::duration>(t));
+    // Saturated in long double: comparing with the clock's own limits in the common unit of
+    // the two durations overflows (hours::max() in nanoseconds, nanoseconds::max() in
+    // picoseconds).
+    return SleepAwaiter(std::chrono::steady_clock::time_point(
+        detail::saturating_steady_duration(t.time_since_epoch())));
   } else {
     // In long double: the difference of two extreme time points overflows their own type.
     using Wide = std::chrono::duration<long double, typename Duration::period>;

@@ -191,5 +191,11 @@ struct TaskAccess {
   }
 };
 
+/// Whether T is an asyncl::Task (of any value type).
+template <class T>
+struct IsTask : std::false_type {};
+template <class T>
+struct IsTask<Task<T>> : std::true_type {};
+
 }  // namespace detail
 }  // namespace asyncl

@@ -63,11 +63,6 @@ namespace detail {
   throw TimedOut("asyncl: timed out: the work was cancelled at its deadline");
 }
 
-template <class T>
-struct IsTask : std::false_type {};
-template <class T>
-struct IsTask<Task<T>> : std::true_type {};
-
 /// What `co_await a` would call await_ready/await_resume on (asyncl's awaitables: a member
 /// operator co_await, or the object itself).
 template <class A>
