@@ -1,5 +1,5 @@
-// Tests verify/process.hpp: exit codes, signals, captured streams, environment and the deadline
-// that kills the whole process group.
+// Tests the process runner (tool_common/process.hpp, through verify/process.hpp): exit codes,
+// signals, captured streams, environment and the deadline that kills the whole process group.
 #include "verify/process.hpp"
 
 #include <gtest/gtest.h>
@@ -31,6 +31,14 @@ TEST(Process, CapturesLargeOutputOnBothStreamsWithoutBlocking) {
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.stdout_text.size(), 1000000U);
   EXPECT_EQ(result.stderr_text.size(), 1000000U);
+}
+
+TEST(Process, StartsInTheWorkingDirectoryAskedFor) {
+  const ProcessRequest request{
+      {"/bin/sh", "-c", "pwd"}, current_environment(), std::chrono::seconds(30)};
+  EXPECT_EQ(run_process(request, "/").stdout_text, "/\n");
+  const ProcessResult missing = run_process(request, "/nonexistent-asyncl-directory");
+  EXPECT_FALSE(missing.started() && missing.exit_code == 0) << missing.stdout_text;
 }
 
 TEST(Process, ReportsTheSignal) {
