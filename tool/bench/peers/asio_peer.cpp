@@ -12,7 +12,7 @@
 // Shutdown: every task waits on a steady_timer that never expires; destroying the thread_pool
 // stops it and destroys the pending waits, and with them the coroutine frames.
 
-// Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
+// Boost 1.74's header of asio::awaitable uses std::exchange without including <utility>.
 #include <utility>
 // clang-format off: <utility> must come first
 #include <boost/asio/associated_executor.hpp>

@@ -61,7 +61,7 @@ std::vector<std::string> parse_peers(const std::vector<std::string>& names) {
   }
   std::vector<std::string> peers;
   for (std::string_view peer : kPeers) {
-    if (names.empty() || is_peer(peer, names)) peers.emplace_back(peer);
+    if (names.empty() || peer == kPeers.front() || is_peer(peer, names)) peers.emplace_back(peer);
   }
   return peers;
 }

@@ -74,8 +74,8 @@ std::int64_t fib_value(int n);
 const PeerSizes& current_peer_sizes();
 void set_current_peer_sizes(const PeerSizes& sizes);
 
-// The peers named (all of kPeers when none are), in kPeers order. Throws UsageError for an
-// unknown or repeated name.
+// The peers named (all of kPeers when none are), in kPeers order, always with asyncl: it is the
+// reference every ratio is taken against. Throws UsageError for an unknown or repeated name.
 std::vector<std::string> parse_peers(const std::vector<std::string>& names);
 
 // Appends the repetition records ("run_type": "iteration") of `run`, a Google Benchmark JSON
