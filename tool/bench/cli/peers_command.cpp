@@ -41,9 +41,9 @@ std::vector<peers::Peer> built_peers() {
 }
 
 std::string why_not_built(std::string_view peer) {
-  const std::string package = peer == "asio" ? "Boost.Asio (libboost-dev)" : "oneTBB (libtbb-dev)";
-  return std::string(peer) + " is not built in: " + package +
-         " was missing when asyncl-bench was configured (make peers installs it)";
+  const std::string library = peer == "asio" ? "Boost.Asio (libboost-dev)" : "oneTBB (libtbb-dev)";
+  return std::string(peer) + " is not built into this asyncl-bench: " + library +
+         " was missing at configure time, or this is a sanitizer build (make peers builds it)";
 }
 
 // The first line of `text` that starts with "error", else its last non-empty line.
@@ -93,6 +93,7 @@ std::optional<TokioPeer> build_tokio_peer(const std::string& cargo_name, std::os
           << "'; make peers installs Debian's cargo and librust-tokio-dev)\n";
     return std::nullopt;
   }
+  notes << kPrefix << "building the tokio peer with " << cargo->string() << " (release, offline)\n";
   const fs::path source = ASYNCL_BENCH_TOKIO_SOURCE_DIR;
   if (!fs::is_regular_file(source / "Cargo.toml")) {
     notes << skipped << "its source is not at " << source.string() << '\n';
@@ -254,9 +255,9 @@ int run_peers(const PeersOptions& options) {
   if (build_info().checked) {
     std::cerr << kPrefix << "warning: built with ASYNCL_CHECKED; the checks distort timings\n";
   }
+  tool::install_interrupt_forwarding();  // Ctrl-C also ends the round's process (cargo, a peer)
   std::optional<TokioPeer> tokio;
   if (want_tokio) {
-    std::cerr << kPrefix << "building the tokio peer (cargo build --release --offline)\n";
     tokio = build_tokio_peer(options.cargo, std::cerr);
   }
   std::vector<std::string> ran = cpp_peers;
