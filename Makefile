@@ -7,6 +7,9 @@
 #   make verify   the main job: build release + tsan + asan + relacy, run asyncl-verify, then the
 #                 workload scenario for WORKLOAD_BUDGET seconds per sanitizer flavor
 #   make bench    build release, run asyncl-bench
+#   make peers    install Boost, oneTBB, cargo and Debian's tokio crate (ci/install-deps.sh peers),
+#                 build release, run `asyncl-bench peers` (asyncl against Boost.Asio, oneTBB and
+#                 tokio); not part of test or verify
 #   make clean    remove every build tree
 #
 # Per preset (see CMakePresets.json): make configure-P, build-P, test-P, e.g. `make test-debug`.
@@ -24,6 +27,9 @@ WORKLOAD_BUDGET ?= 120
 WORKLOAD_CMD ?= build/release/tool/verify/asyncl-verify run workload --no-mutants --flavor tsan,asan \
 	--budget $(WORKLOAD_BUDGET) --json results/workload.json
 BENCH_CMD ?= build/release/tool/bench/asyncl-bench compare
+# Debian's cargo (installed by `deps-peers`) builds the tokio peer, with the rustc beside it.
+PEERS_CARGO ?= /usr/bin/cargo
+PEERS_CMD ?= build/release/tool/bench/asyncl-bench peers --cargo $(PEERS_CARGO)
 
 # g++ 12 TSan and clang 14 ASan can fail to start on kernels with high ASLR entropy (see
 # docs/hazards.md); sanitizer runs go through `setarch -R` (ASLR off) wherever the kernel allows it.
@@ -34,7 +40,7 @@ CONFIGURE_TARGETS := $(addprefix configure-,$(PRESETS))
 BUILD_TARGETS := $(addprefix build-,$(PRESETS))
 TEST_TARGETS := $(addprefix test-,$(PRESETS))
 
-.PHONY: all deps deps-workflow-check test verify bench clean workflow-check $(CONFIGURE_TARGETS) $(BUILD_TARGETS) $(TEST_TARGETS)
+.PHONY: all deps deps-workflow-check deps-peers test verify bench peers clean workflow-check $(CONFIGURE_TARGETS) $(BUILD_TARGETS) $(TEST_TARGETS)
 
 all: test
 
@@ -43,6 +49,9 @@ deps:
 
 deps-workflow-check:
 	ci/install-deps.sh workflow-check
+
+deps-peers:
+	ci/install-deps.sh peers
 
 $(CONFIGURE_TARGETS): configure-%: deps
 	cmake --preset $*
@@ -70,6 +79,14 @@ verify: $(addprefix build-,$(VERIFY_PRESETS))
 bench: build-release
 	mkdir -p results
 	$(BENCH_CMD)
+
+# Configured again after deps-peers, so that the release tree finds the Boost and oneTBB headers
+# installed since it was first configured.
+peers: deps deps-peers
+	cmake --preset release
+	cmake --build --preset release -j$(JOBS) --target asyncl-bench
+	mkdir -p results
+	$(PEERS_CMD)
 
 clean:
 	rm -rf build

@@ -5,6 +5,10 @@
 #                   GoogleTest, Google Benchmark, CLI11, nlohmann/json, Relacy
 #   workflow-check  Node.js and npm, for the workflow validators (`make workflow-check`); not
 #                   needed by `make test`, `make verify` or `make bench`
+#   peers           the runtimes `asyncl-bench peers` compares asyncl with (`make peers`): Boost
+#                   (Asio, header-only), oneTBB, and cargo with Debian's tokio crate and its
+#                   dependencies (librust-tokio-dev), so the tokio peer builds offline; not needed
+#                   by `make test`, `make verify` or `make bench`
 #
 # Idempotent: checks each package with dpkg-query and installs only the missing ones; runs
 # `apt-get update` only when something is missing. Needs root, or sudo for a normal user.
@@ -28,11 +32,26 @@ cpp_packages=(
   relacy-dev
 )
 
+peers_packages=(
+  libboost-dev
+  libtbb-dev
+  cargo
+  librust-tokio-dev
+)
+
 missing=()
 for group in "${groups[@]}"; do
   case "$group" in
     cpp)
       for package in "${cpp_packages[@]}"; do
+        status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+        if [[ "$status" != "installed" ]]; then
+          missing+=("$package")
+        fi
+      done
+      ;;
+    peers)
+      for package in "${peers_packages[@]}"; do
         status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
         if [[ "$status" != "installed" ]]; then
           missing+=("$package")
@@ -46,7 +65,7 @@ for group in "${groups[@]}"; do
       command -v npm >/dev/null 2>&1 || missing+=(npm)
       ;;
     *)
-      echo "install-deps: unknown group '$group' (groups: cpp, workflow-check)" >&2
+      echo "install-deps: unknown group '$group' (groups: cpp, workflow-check, peers)" >&2
       exit 2
       ;;
   esac

@@ -1,8 +1,5 @@
 #include "cli/compare_command.hpp"
 
-#include <cmath>
-#include <cstdlib>
-#include <filesystem>
 #include <iostream>
 
 #include "asyncl_bench/arguments.hpp"
@@ -11,25 +8,11 @@
 #include "asyncl_bench/registry.hpp"
 #include "asyncl_bench/report.hpp"
 #include "asyncl_bench/runner.hpp"
+#include "cli/options.hpp"
 #include "tool_common/atomic_file.hpp"
 #include "tool_common/errors.hpp"
 
 namespace asyncl::bench::cli {
-namespace {
-
-// The report's directory is created when missing (results/ on a fresh clone); then the shared
-// writer's checks apply (tool_common/atomic_file.hpp).
-void prepare_output(const std::string& path) {
-  const std::filesystem::path directory = std::filesystem::path(path).parent_path();
-  std::error_code error;
-  if (!directory.empty() && !std::filesystem::is_directory(directory, error)) {
-    std::filesystem::create_directories(directory, error);
-    if (error) throw UsageError("cannot write " + path + ": " + error.message());
-  }
-  tool::check_writable(path);
-}
-
-}  // namespace
 
 CLI::App* setup_compare(CLI::App& app, CompareOptions& options) {
   CLI::App* command = app.add_subcommand(
@@ -48,15 +31,7 @@ CLI::App* setup_compare(CLI::App& app, CompareOptions& options) {
   command
       ->add_option("--min-time", options.min_time_seconds,
                    "Minimum time per repetition in seconds (Google Benchmark's default if unset)")
-      ->check(CLI::Validator(
-          [](const std::string& value) {
-            char* end = nullptr;
-            const double seconds = std::strtod(value.c_str(), &end);
-            const bool valid =
-                end != value.c_str() && *end == '\0' && std::isfinite(seconds) && seconds > 0;
-            return valid ? std::string() : "'" + value + "' is not a positive number of seconds";
-          },
-          "SECONDS"));
+      ->check(positive_seconds());
   command->add_option("--json", options.json_path, "Where to write the JSON report")
       ->capture_default_str();
   command->add_option("--html", options.html_path, "Where to write the HTML page")
@@ -73,12 +48,7 @@ int run_compare(const CompareOptions& options) {
   if (selected.empty()) {
     throw UsageError("no benchmark matches --filter '" + options.filter.value_or("") + "'");
   }
-  if (std::filesystem::absolute(options.json_path) ==
-      std::filesystem::absolute(options.html_path)) {
-    throw UsageError("--json and --html name the same file '" + options.json_path + "'");
-  }
-  prepare_output(options.json_path);
-  prepare_output(options.html_path);
+  prepare_outputs(options.json_path, options.html_path);
 
   if (build_info().checked) {
     std::cerr << "asyncl-bench: warning: built with ASYNCL_CHECKED; the checks distort timings\n";

@@ -143,6 +143,10 @@ svg .axis { fill: #666; font-size: 11px; }
 .mode-leaky { fill: #d95f02; }
 .mode-barrier { fill: #1b9e77; }
 .mode-shared { fill: #7570b3; }
+.mode-asyncl { fill: #1b9e77; }
+.mode-asio { fill: #d95f02; }
+.mode-tbb { fill: #7570b3; }
+.mode-tokio { fill: #e7298a; }
 .failed { color: #b00020; }
 )";
 
@@ -409,7 +413,8 @@ std::string render_table(const Comparison& comparison) {
   return out.str();
 }
 
-std::string render_html(const Comparison& comparison, const Json& context) {
+std::string render_html(const Comparison& comparison, const Json& context,
+                        std::string_view variant) {
   const std::string reference = comparison.modes.empty() ? "" : comparison.modes.front();
   std::string modes;
   for (const std::string& mode : comparison.modes) {
@@ -441,11 +446,19 @@ std::string render_html(const Comparison& comparison, const Json& context) {
       html << "<dt>" << escape_html(field) << "</dt><dd>" << escape_html(context_value(*found))
            << "</dd>\n";
     }
+    // What `asyncl-bench peers` records of each runtime it compares.
+    for (const auto& [key, value] : context.items()) {
+      if (key.rfind("peer_", 0) != 0) continue;
+      html << "<dt>" << escape_html(key) << "</dt><dd>" << escape_html(context_value(value))
+           << "</dd>\n";
+    }
   }
   html << "</dl>\n";
 
-  html << "<h2>Ratio of each mode to " << escape_html(reference) << "</h2>\n"
-       << "<p class=\"note\">Bar: median of the real time per iteration of the mode divided by "
+  html << "<h2>Ratio of each " << escape_html(variant) << " to " << escape_html(reference)
+       << "</h2>\n"
+       << "<p class=\"note\">Bar: median of the real time per iteration of the "
+       << escape_html(variant) << " divided by "
        << "that of " << escape_html(reference) << ", over all pairs of repetitions; whiskers: "
        << "min to max of those quotients. Logarithmic axis; left of the dashed line is faster "
        << "than " << escape_html(reference) << ".</p>\n";

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -124,6 +125,11 @@ TEST(Cli, BadArgumentsExitTwoWithOneLine) {
   expect_usage_error({"compare", "--repetitions", "many"}, "repetitions");
   expect_usage_error({"compare", "--min-time", "-1"}, "min-time");
   expect_usage_error({"list", "--filter", "["}, "not a valid regular expression");
+  expect_usage_error({"peers", "seastar"}, "unknown peer 'seastar'");
+  expect_usage_error({"peers", "asyncl", "asyncl"}, "named twice");
+  expect_usage_error({"peers", "--size", "huge"}, "--size");
+  expect_usage_error({"peers", "--repetitions", "0"}, "repetitions");
+  expect_usage_error({"peers", "--min-time", "0"}, "min-time");
 }
 
 TEST(Cli, UnwritableOutputsExitTwoBeforeRunningAnything) {
@@ -135,6 +141,70 @@ TEST(Cli, UnwritableOutputsExitTwoBeforeRunningAnything) {
   expect_usage_error({"compare", "--json", (scratch.path() / "same").string(), "--html",
                       (scratch.path() / "same").string()},
                      "same file");
+}
+
+TEST(Cli, PeersRefusesUnwritableOutputsBeforeRunningAnything) {
+  ScratchDirectory scratch;
+  expect_usage_error({"peers", "--json", (scratch.path() / "same").string(), "--html",
+                      (scratch.path() / "same").string()},
+                     "same file");
+  expect_usage_error({"peers", "--html", scratch.path().string()}, "is a directory");
+}
+
+// Every C++ peer built into asyncl-bench runs; tokio is skipped with one line (no cargo at that
+// path), and the report names each peer that ran, with its version.
+TEST(Cli, PeersSmokeRunWritesAValidReportNamingEachPeer) {
+  ScratchDirectory scratch;
+  const auto json_path = scratch.path() / "out" / "peers.json";
+  const auto html_path = scratch.path() / "out" / "peers.html";
+  const Outcome outcome =
+      run_tool({"peers", "--size", "tiny", "--min-time", "0.001", "--repetitions", "2", "--cargo",
+                (scratch.path() / "no-cargo").string(), "--json", json_path.string(), "--html",
+                html_path.string()},
+               scratch.path());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_EQ(count(outcome.err, "tokio skipped: cargo not found"), 1u) << outcome.err;
+  EXPECT_EQ(count(outcome.err, "round "), 2u) << outcome.err;
+
+  std::vector<std::string> built;
+  std::string list = ASYNCL_BENCH_BUILT_PEERS;  // "asyncl, asio, tbb"
+  for (std::size_t start = 0; start < list.size();) {
+    const std::size_t comma = std::min(list.find(", ", start), list.size());
+    built.push_back(list.substr(start, comma - start));
+    start = comma + 2;
+  }
+  ASSERT_FALSE(built.empty());
+
+  const Json report = testing::read_json_file(json_path);
+  const auto errors = tool::testing::validate_json_schema(
+      testing::read_json_file(ASYNCL_BENCH_PEERS_SCHEMA_FILE), report);
+  std::string joined;
+  for (const std::string& error : errors) joined += error + "\n";
+  EXPECT_TRUE(errors.empty()) << joined;
+  EXPECT_EQ(report["schema"], "asyncl-bench-peers/1");
+  EXPECT_EQ(report["comparison"]["modes"], Json(built));
+  for (const std::string& peer : built) {
+    EXPECT_TRUE(report["context"].contains("peer_" + peer + "_version")) << peer;
+    EXPECT_NE(outcome.out.find(peer), std::string::npos) << peer;
+    std::size_t rows = 0;
+    for (const Json& row : report["comparison"]["rows"]) {
+      if (row["modes"].contains(peer)) {
+        ++rows;
+        EXPECT_EQ(row["modes"][peer]["repetitions"], 2) << peer << " " << row["benchmark"];
+      }
+    }
+    EXPECT_GE(rows, 4u) << peer;  // tbb has batch, spawn_one, skynet and fib; the others all 7
+  }
+  EXPECT_FALSE(report["context"].contains("peer_tokio_version"));
+
+  const std::string html = read_text_file(html_path);
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  std::size_t ratios = 0;
+  for (const Json& row : report["comparison"]["rows"]) ratios += row["ratios"].size();
+  EXPECT_EQ(count(html, "<rect class=\"bar"), ratios);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(json_path.parent_path()),
+                          std::filesystem::directory_iterator()),
+            2);
 }
 
 TEST(Cli, CompareSmokeRunWritesAValidReportAndPage) {

@@ -74,7 +74,7 @@ int run_check_command(const CheckOptions& options) {
   settings.mode = options.mode;
   settings.timeout = std::chrono::duration<double>(options.timeout_s);
   settings.mutant_runs = options.mutant_runs;
-  install_interrupt_forwarding();
+  tool::install_interrupt_forwarding();
   const RunRecord record = execute(item, binary, settings);
   std::cout << options.flavor << " " << options.name << ": " << progress_result(record) << "\n";
   if (!record.passed()) {

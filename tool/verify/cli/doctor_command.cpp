@@ -9,9 +9,9 @@
 #include "tool_common/atomic_file.hpp"
 #include "tool_common/errors.hpp"
 #include "tool_common/git_revision.hpp"
+#include "tool_common/process.hpp"
 #include "verify/doctor.hpp"
 #include "verify/host_context.hpp"
-#include "verify/process.hpp"
 #include "verify/version.hpp"
 #include "verify/workspace.hpp"
 
@@ -137,7 +137,7 @@ int run_doctor_command(const DoctorOptions& options) {
   report.levels = levels;
   fill_doctor_context(report);
 
-  install_interrupt_forwarding();
+  tool::install_interrupt_forwarding();
   const std::size_t total = compilers.size() * levels.size();
   std::size_t position = 0;
   for (const CompilerInfo& compiler : compilers) {

@@ -117,7 +117,7 @@ int run_run_command(const RunOptions& options) {
     };
   }
 
-  install_interrupt_forwarding();
+  tool::install_interrupt_forwarding();
   VerifyReport report;
   report.context = std::move(context);
   for (std::size_t position = 0; position < items.size(); ++position) {

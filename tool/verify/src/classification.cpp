@@ -68,7 +68,7 @@ std::optional<Verdict> verdict_from_string(std::string_view text) {
   return std::nullopt;
 }
 
-Observation observe(const ProcessResult& process, std::vector<SanitizerReport> reports) {
+Observation observe(const tool::ProcessResult& process, std::vector<SanitizerReport> reports) {
   Observation observation;
   observation.reports = std::move(reports);
   observation.scenario_output = scenario_line(process.stdout_text);
@@ -95,8 +95,8 @@ Observation observe(const ProcessResult& process, std::vector<SanitizerReport> r
   }
   const std::string verdict = line_verdict(observation.scenario_output);
   if (process.signal) {
-    observation.detection = "signal:" + signal_name(*process.signal);
-    observation.reason = "killed by " + signal_name(*process.signal);
+    observation.detection = "signal:" + tool::signal_name(*process.signal);
+    observation.reason = "killed by " + tool::signal_name(*process.signal);
     return observation;
   }
   const int code = process.exit_code.value_or(-1);

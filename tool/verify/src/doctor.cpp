@@ -140,8 +140,8 @@ std::string headline_of(std::string_view diagnostics) {
   return first_line(diagnostics);
 }
 
-std::string describe_end(const ProcessResult& result) {
-  if (result.signal) return "was killed by " + signal_name(*result.signal);
+std::string describe_end(const tool::ProcessResult& result) {
+  if (result.signal) return "was killed by " + tool::signal_name(*result.signal);
   return "exited " + std::to_string(result.exit_code.value_or(-1));
 }
 
@@ -272,8 +272,8 @@ std::vector<CompilerInfo> named_compilers(const std::vector<std::string>& names,
 
 std::string read_version_line(const std::filesystem::path& compiler,
                               std::chrono::duration<double> timeout) {
-  const ProcessResult result =
-      run_process({{compiler.string(), "--version"}, current_environment(), timeout});
+  const tool::ProcessResult result =
+      tool::run_process({{compiler.string(), "--version"}, tool::current_environment(), timeout});
   if (!result.started() || result.timed_out) return "unknown";
   std::string line = first_line(result.stdout_text);
   if (line.empty()) line = first_line(result.stderr_text);
@@ -395,7 +395,7 @@ std::string_view to_string(DoctorStatus status) {
   return "error";
 }
 
-void classify_probe_run(DoctorRecord& record, const ProcessResult& result) {
+void classify_probe_run(DoctorRecord& record, const tool::ProcessResult& result) {
   record.run_s = result.duration_s;
   if (!result.started()) {
     record.status = DoctorStatus::error;
@@ -403,7 +403,7 @@ void classify_probe_run(DoctorRecord& record, const ProcessResult& result) {
     return;
   }
   record.exit_code = result.exit_code;
-  if (result.signal) record.signal = signal_name(*result.signal);
+  if (result.signal) record.signal = tool::signal_name(*result.signal);
   if (result.timed_out) {
     record.status = DoctorStatus::error;
     record.reason = "the probe did not finish before the deadline (--timeout) and was killed";
@@ -450,9 +450,9 @@ DoctorRecord probe_compiler(const CompilerInfo& compiler, std::string_view level
   const std::vector<std::filesystem::path> sources = probe_sources(source_dir);
   const TempDirectory temp;
   const std::filesystem::path output = temp.path() / "asyncl-toolchain-probe";
-  const ProcessResult build =
-      run_process({probe_build_command(compiler.path, level, source_dir, sources, output),
-                   current_environment(), timeout});
+  const tool::ProcessResult build =
+      tool::run_process({probe_build_command(compiler.path, level, source_dir, sources, output),
+                         tool::current_environment(), timeout});
   record.build_s = build.duration_s;
   std::error_code error;
   if (!build.started()) {
@@ -468,7 +468,7 @@ DoctorRecord probe_compiler(const CompilerInfo& compiler, std::string_view level
     replace_all(diagnostics, temp.path().string() + "/", "");
     record.status = DoctorStatus::compile_error;
     record.exit_code = build.exit_code;
-    if (build.signal) record.signal = signal_name(*build.signal);
+    if (build.signal) record.signal = tool::signal_name(*build.signal);
     record.compile_error = head_lines(diagnostics, kCompileErrorLines);
     if (build.timed_out) {
       record.reason =
@@ -480,11 +480,11 @@ DoctorRecord probe_compiler(const CompilerInfo& compiler, std::string_view level
     }
     return record;
   }
-  const ProcessResult run =
-      run_process({{output.string(), "run", kProbeScenario, "--iterations",
-                    std::to_string(kProbeIterations), "--seed", std::to_string(kProbeSeed)},
-                   current_environment(),
-                   timeout});
+  const tool::ProcessResult run =
+      tool::run_process({{output.string(), "run", kProbeScenario, "--iterations",
+                          std::to_string(kProbeIterations), "--seed", std::to_string(kProbeSeed)},
+                         tool::current_environment(),
+                         timeout});
   classify_probe_run(record, run);
   return record;
 }

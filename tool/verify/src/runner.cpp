@@ -7,7 +7,7 @@ namespace asyncl::verify {
 namespace {
 
 struct SingleRun {
-  ProcessResult process;
+  tool::ProcessResult process;
   Observation observation;
 };
 
@@ -27,7 +27,7 @@ void fill_from(RunRecord& record, const SingleRun& run) {
   record.observed_detection = run.observation.detection;
   record.scenario_output = run.observation.scenario_output;
   record.exit_code = run.process.exit_code;
-  if (run.process.signal) record.signal = signal_name(*run.process.signal);
+  if (run.process.signal) record.signal = tool::signal_name(*run.process.signal);
   if (!record.passed()) {
     if (!run.observation.reason.empty()) record.reason = run.observation.reason;
     if (!run.process.stderr_text.empty())

@@ -10,24 +10,25 @@ namespace {
 // `list` and `info` only print; they get this long before they count as hung.
 constexpr std::chrono::seconds kQueryTimeout{60};
 
-std::string stderr_head(const ProcessResult& result) {
+std::string stderr_head(const tool::ProcessResult& result) {
   std::string text = result.stderr_text.substr(0, result.stderr_text.find('\n'));
   return text.empty() ? std::string{} : ": " + text;
 }
 
-std::string describe_exit(const ProcessResult& result) {
+std::string describe_exit(const tool::ProcessResult& result) {
   if (!result.started()) return "could not start (" + result.spawn_error + ")";
   if (result.timed_out) return "did not finish in " + std::to_string(kQueryTimeout.count()) + "s";
-  if (result.signal) return "was killed by " + signal_name(*result.signal) + stderr_head(result);
+  if (result.signal)
+    return "was killed by " + tool::signal_name(*result.signal) + stderr_head(result);
   return "exited " + std::to_string(result.exit_code.value_or(-1)) + stderr_head(result);
 }
 
 }  // namespace
 
 std::vector<std::string> sanitizer_environment(std::vector<std::string> environment) {
-  environment = with_appended_option(std::move(environment), "TSAN_OPTIONS", kTsanOptions);
-  environment = with_appended_option(std::move(environment), "ASAN_OPTIONS", kAsanOptions);
-  return with_appended_option(std::move(environment), "UBSAN_OPTIONS", kUbsanOptions);
+  environment = tool::with_appended_option(std::move(environment), "TSAN_OPTIONS", kTsanOptions);
+  environment = tool::with_appended_option(std::move(environment), "ASAN_OPTIONS", kAsanOptions);
+  return tool::with_appended_option(std::move(environment), "UBSAN_OPTIONS", kUbsanOptions);
 }
 
 std::filesystem::path scenario_binary_path(const std::filesystem::path& build_root,
@@ -57,8 +58,8 @@ ScenarioBinary ScenarioBinary::locate(const std::filesystem::path& build_root,
 }
 
 std::vector<CatalogEntry> ScenarioBinary::list() const {
-  const ProcessResult result =
-      run_process({{path_.string(), "list"}, current_environment(), kQueryTimeout});
+  const tool::ProcessResult result =
+      tool::run_process({{path_.string(), "list"}, tool::current_environment(), kQueryTimeout});
   if (result.exit_code != 0) {
     throw tool::EnvironmentError("`" + path_.string() + " list` " + describe_exit(result));
   }
@@ -76,8 +77,8 @@ std::vector<CatalogEntry> ScenarioBinary::list() const {
 FlavorBuild ScenarioBinary::info() const {
   FlavorBuild build;
   build.binary = path_.string();
-  const ProcessResult result =
-      run_process({{path_.string(), "info"}, current_environment(), kQueryTimeout});
+  const tool::ProcessResult result =
+      tool::run_process({{path_.string(), "info"}, tool::current_environment(), kQueryTimeout});
   if (result.exit_code != 0) return build;
   const auto json = nlohmann::json::parse(result.stdout_text, nullptr, /*allow_exceptions=*/false);
   if (!json.is_object()) return build;
@@ -93,13 +94,14 @@ FlavorBuild ScenarioBinary::info() const {
   return build;
 }
 
-ProcessResult ScenarioBinary::run(const std::string& name, int iterations, std::uint64_t seed,
-                                  const std::string& mode,
-                                  std::chrono::duration<double> timeout) const {
-  return run_process({{path_.string(), "run", name, "--iterations", std::to_string(iterations),
-                       "--seed", std::to_string(seed), "--mode", mode},
-                      sanitizer_environment(current_environment()),
-                      timeout});
+tool::ProcessResult ScenarioBinary::run(const std::string& name, int iterations, std::uint64_t seed,
+                                        const std::string& mode,
+                                        std::chrono::duration<double> timeout) const {
+  return tool::run_process(
+      {{path_.string(), "run", name, "--iterations", std::to_string(iterations), "--seed",
+        std::to_string(seed), "--mode", mode},
+       sanitizer_environment(tool::current_environment()),
+       timeout});
 }
 
 }  // namespace asyncl::verify

@@ -22,15 +22,15 @@ const std::string kPassLine =
 const std::string kFailLine =
     R"({"scenario":"s","iterations":1,"seed":1,"verdict":"fail","failures":["x"],"detail":{}})";
 
-ProcessResult exited(int code, std::string out, std::string err = {}) {
-  ProcessResult result;
+tool::ProcessResult exited(int code, std::string out, std::string err = {}) {
+  tool::ProcessResult result;
   result.exit_code = code;
   result.stdout_text = std::move(out);
   result.stderr_text = std::move(err);
   return result;
 }
 
-Observation observe_result(const ProcessResult& result) {
+Observation observe_result(const tool::ProcessResult& result) {
   return observe(result, parse_sanitizer_reports(result.stderr_text));
 }
 
@@ -93,7 +93,7 @@ TEST(Classification, WrongReportIsWrongDetection) {
 }
 
 TEST(Classification, SignalsAndUnreadableReportsAreDetections) {
-  ProcessResult killed;
+  tool::ProcessResult killed;
   killed.signal = SIGSEGV;
   EXPECT_EQ(observe_result(killed).detection, "signal:SIGSEGV");
   EXPECT_EQ(classify_scenario(observe_result(killed)), Verdict::fail);
@@ -103,7 +103,7 @@ TEST(Classification, SignalsAndUnreadableReportsAreDetections) {
 }
 
 TEST(Classification, TimeoutWinsOverEverything) {
-  ProcessResult result = exited(0, kPassLine);
+  tool::ProcessResult result = exited(0, kPassLine);
   result.timed_out = true;
   result.signal = SIGKILL;
   const Observation observation = observe_result(result);
@@ -112,7 +112,7 @@ TEST(Classification, TimeoutWinsOverEverything) {
 }
 
 TEST(Classification, EnvironmentProblemsAreErrors) {
-  ProcessResult not_started;
+  tool::ProcessResult not_started;
   not_started.spawn_error = "x: No such file or directory";
   EXPECT_EQ(classify_scenario(observe_result(not_started)), Verdict::error);
   EXPECT_EQ(classify_scenario(observe_result(exited(2, "", "usage\n"))), Verdict::error);

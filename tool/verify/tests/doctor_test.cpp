@@ -198,8 +198,8 @@ TEST(DoctorProbeLine, RejectsWhatIsNotAnAnswer) {
   }
 }
 
-ProcessResult exited(int code, std::string stdout_text, std::string stderr_text = {}) {
-  ProcessResult result;
+tool::ProcessResult exited(int code, std::string stdout_text, std::string stderr_text = {}) {
+  tool::ProcessResult result;
   result.exit_code = code;
   result.stdout_text = std::move(stdout_text);
   result.stderr_text = std::move(stderr_text);
@@ -252,14 +252,14 @@ TEST(DoctorClassify, NoAnswerIsAnError) {
   EXPECT_EQ(silent.status, DoctorStatus::error);
   EXPECT_EQ(silent.reason, "the probe exited 0 and printed no JSON result line: terminate called");
 
-  ProcessResult crash;
+  tool::ProcessResult crash;
   crash.signal = SIGSEGV;
   DoctorRecord crashed;
   classify_probe_run(crashed, crash);
   EXPECT_EQ(crashed.status, DoctorStatus::error);
   EXPECT_EQ(crashed.signal, "SIGSEGV");
 
-  ProcessResult hung;
+  tool::ProcessResult hung;
   hung.signal = SIGKILL;
   hung.timed_out = true;
   DoctorRecord timed_out;
@@ -267,7 +267,7 @@ TEST(DoctorClassify, NoAnswerIsAnError) {
   EXPECT_EQ(timed_out.status, DoctorStatus::error);
   EXPECT_NE(timed_out.reason->find("deadline"), std::string::npos);
 
-  ProcessResult missing;
+  tool::ProcessResult missing;
   missing.spawn_error = "probe: No such file or directory";
   DoctorRecord not_started;
   classify_probe_run(not_started, missing);

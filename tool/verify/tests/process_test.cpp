@@ -1,6 +1,6 @@
-// Tests verify/process.hpp: exit codes, signals, captured streams, environment and the deadline
-// that kills the whole process group.
-#include "verify/process.hpp"
+// Tests the process runner (tool_common/process.hpp): exit codes,
+// signals, captured streams, environment and the deadline that kills the whole process group.
+#include "tool_common/process.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,14 +9,14 @@
 namespace asyncl::verify {
 namespace {
 
-ProcessResult shell(const std::string& script,
-                    std::chrono::duration<double> timeout = std::chrono::seconds(30),
-                    std::vector<std::string> environment = current_environment()) {
-  return run_process({{"/bin/sh", "-c", script}, std::move(environment), timeout});
+tool::ProcessResult shell(const std::string& script,
+                          std::chrono::duration<double> timeout = std::chrono::seconds(30),
+                          std::vector<std::string> environment = tool::current_environment()) {
+  return tool::run_process({{"/bin/sh", "-c", script}, std::move(environment), timeout});
 }
 
 TEST(Process, CapturesBothStreamsAndTheExitCode) {
-  const ProcessResult result = shell("echo out; echo err >&2; exit 3");
+  const tool::ProcessResult result = shell("echo out; echo err >&2; exit 3");
   ASSERT_TRUE(result.started());
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_EQ(result.signal, std::nullopt);
@@ -27,17 +27,26 @@ TEST(Process, CapturesBothStreamsAndTheExitCode) {
 }
 
 TEST(Process, CapturesLargeOutputOnBothStreamsWithoutBlocking) {
-  const ProcessResult result = shell("head -c 1000000 /dev/zero; head -c 1000000 /dev/zero >&2");
+  const tool::ProcessResult result =
+      shell("head -c 1000000 /dev/zero; head -c 1000000 /dev/zero >&2");
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.stdout_text.size(), 1000000U);
   EXPECT_EQ(result.stderr_text.size(), 1000000U);
 }
 
+TEST(Process, StartsInTheWorkingDirectoryAskedFor) {
+  const tool::ProcessRequest request{
+      {"/bin/sh", "-c", "pwd"}, tool::current_environment(), std::chrono::seconds(30)};
+  EXPECT_EQ(tool::run_process(request, "/").stdout_text, "/\n");
+  const tool::ProcessResult missing = tool::run_process(request, "/nonexistent-asyncl-directory");
+  EXPECT_FALSE(missing.started() && missing.exit_code == 0) << missing.stdout_text;
+}
+
 TEST(Process, ReportsTheSignal) {
-  const ProcessResult result = shell("kill -SEGV $$");
+  const tool::ProcessResult result = shell("kill -SEGV $$");
   EXPECT_EQ(result.exit_code, std::nullopt);
   EXPECT_EQ(result.signal, SIGSEGV);
-  EXPECT_EQ(signal_name(SIGSEGV), "SIGSEGV");
+  EXPECT_EQ(tool::signal_name(SIGSEGV), "SIGSEGV");
 }
 
 TEST(Process, StdinIsEmpty) { EXPECT_EQ(shell("cat; echo done").stdout_text, "done\n"); }
@@ -45,7 +54,7 @@ TEST(Process, StdinIsEmpty) { EXPECT_EQ(shell("cat; echo done").stdout_text, "do
 TEST(Process, DeadlineKillsTheWholeGroup) {
   // The grandchild holds the pipes open; only killing the group ends the run.
   const auto start = std::chrono::steady_clock::now();
-  const ProcessResult result =
+  const tool::ProcessResult result =
       shell("sleep 60 & sleep 60; echo never", std::chrono::milliseconds(300));
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -57,7 +66,7 @@ TEST(Process, DeadlineKillsTheWholeGroup) {
 
 TEST(Process, LeftoverChildrenDoNotHoldTheRunOpen) {
   const auto start = std::chrono::steady_clock::now();
-  const ProcessResult result = shell("sleep 60 & echo started");
+  const tool::ProcessResult result = shell("sleep 60 & echo started");
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(result.exit_code, 0);
@@ -66,24 +75,24 @@ TEST(Process, LeftoverChildrenDoNotHoldTheRunOpen) {
 }
 
 TEST(Process, MissingProgramIsASpawnError) {
-  const ProcessResult result =
-      run_process({{"/nonexistent/asyncl-scenarios", "list"}, current_environment(), {}});
+  const tool::ProcessResult result = tool::run_process(
+      {{"/nonexistent/asyncl-scenarios", "list"}, tool::current_environment(), {}});
   EXPECT_FALSE(result.started());
   EXPECT_NE(result.spawn_error.find("/nonexistent/asyncl-scenarios"), std::string::npos);
 }
 
 TEST(Process, PassesTheGivenEnvironment) {
-  const ProcessResult result = shell("echo \"$ASYNCL_PROBE\"", std::chrono::seconds(30),
-                                     {"ASYNCL_PROBE=seen", "PATH=/usr/bin:/bin"});
+  const tool::ProcessResult result = shell("echo \"$ASYNCL_PROBE\"", std::chrono::seconds(30),
+                                           {"ASYNCL_PROBE=seen", "PATH=/usr/bin:/bin"});
   EXPECT_EQ(result.stdout_text, "seen\n");
 }
 
 TEST(Process, AppendedOptionsComeAfterTheUsersOwn) {
   const std::vector<std::string> base{"PATH=/bin", "TSAN_OPTIONS=verbosity=1 exitcode=1",
                                       "ASAN_OPTIONS="};
-  auto environment = with_appended_option(base, "TSAN_OPTIONS", "exitcode=66");
-  environment = with_appended_option(environment, "ASAN_OPTIONS", "exitcode=67");
-  environment = with_appended_option(environment, "UBSAN_OPTIONS", "exitcode=68");
+  auto environment = tool::with_appended_option(base, "TSAN_OPTIONS", "exitcode=66");
+  environment = tool::with_appended_option(environment, "ASAN_OPTIONS", "exitcode=67");
+  environment = tool::with_appended_option(environment, "UBSAN_OPTIONS", "exitcode=68");
   EXPECT_EQ(environment, (std::vector<std::string>{
                              "PATH=/bin", "TSAN_OPTIONS=verbosity=1 exitcode=1 exitcode=66",
                              "ASAN_OPTIONS=exitcode=67", "UBSAN_OPTIONS=exitcode=68"}));

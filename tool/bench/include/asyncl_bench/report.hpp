@@ -34,8 +34,10 @@ Json make_report(Json google_benchmark_report, const Comparison& comparison);
 
 std::string render_table(const Comparison& comparison);
 
-// `context` is the report's context object; the page shows the fields that identify the run.
-std::string render_html(const Comparison& comparison, const Json& context);
+// `context` is the report's context object; the page shows the fields that identify the run (and
+// every "peer_" field). `variant` names what the columns are: "mode", or "peer" for `peers`.
+std::string render_html(const Comparison& comparison, const Json& context,
+                        std::string_view variant = "mode");
 
 // "12.3 ns", "4.56 us", "7.89 ms", "1.23 s": three significant digits in the largest fitting unit.
 std::string format_duration(double nanoseconds);

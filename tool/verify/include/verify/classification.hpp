@@ -31,7 +31,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "verify/process.hpp"
+#include "tool_common/process.hpp"
 #include "verify/sanitizer_report.hpp"
 
 namespace asyncl::verify {
@@ -57,7 +57,7 @@ struct Observation {
   std::optional<nlohmann::json> scenario_output;  // the JSON line, when one was printed
 };
 
-Observation observe(const ProcessResult& process, std::vector<SanitizerReport> reports);
+Observation observe(const tool::ProcessResult& process, std::vector<SanitizerReport> reports);
 
 Verdict classify_scenario(const Observation& observation);
 Verdict classify_mutant(const Observation& observation, std::string_view expected_detection);

@@ -35,7 +35,7 @@
 // the report, never a crash of the tool.
 //
 // Thread safety: pure functions, except probe_compiler and read_version_line, which spawn
-// processes (see verify/process.hpp: one at a time).
+// processes (see tool_common/process.hpp: one at a time).
 #pragma once
 
 #include <chrono>
@@ -47,7 +47,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "verify/process.hpp"
+#include "tool_common/process.hpp"
 #include "verify/report.hpp"
 
 namespace asyncl::verify {
@@ -140,7 +140,7 @@ struct DoctorRecord {
 inline constexpr std::size_t kCompileErrorLines = 12;
 
 // Classifies a finished probe process (exposed for tests).
-void classify_probe_run(DoctorRecord& record, const ProcessResult& result);
+void classify_probe_run(DoctorRecord& record, const tool::ProcessResult& result);
 
 DoctorRecord probe_compiler(const CompilerInfo& compiler, std::string_view level,
                             const std::filesystem::path& source_dir,

@@ -11,7 +11,7 @@
 // Example:
 //   RunRecord record = execute(item, binary, RunSettings{.iterations = 20});
 //
-// Thread safety: execute spawns processes one at a time (see verify/process.hpp).
+// Thread safety: execute spawns processes one at a time (see tool_common/process.hpp).
 #pragma once
 
 #include <chrono>

@@ -28,8 +28,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tool_common/process.hpp"
 #include "verify/catalog.hpp"
-#include "verify/process.hpp"
 #include "verify/report.hpp"
 
 namespace asyncl::verify {
@@ -66,8 +66,8 @@ class ScenarioBinary {
   // What the binary says about its build; "unknown" fields when it has no `info`.
   FlavorBuild info() const;
 
-  ProcessResult run(const std::string& name, int iterations, std::uint64_t seed,
-                    const std::string& mode, std::chrono::duration<double> timeout) const;
+  tool::ProcessResult run(const std::string& name, int iterations, std::uint64_t seed,
+                          const std::string& mode, std::chrono::duration<double> timeout) const;
 
  private:
   std::string flavor_;

@@ -1,4 +1,4 @@
-#include "verify/process.hpp"
+#include "tool_common/process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -16,7 +16,7 @@
 
 extern char** environ;
 
-namespace asyncl::verify {
+namespace asyncl::tool {
 namespace {
 
 // Process group of the child being run, for the interrupt handler; 0 when none.
@@ -91,11 +91,14 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
 
 class SpawnSettings {
  public:
-  SpawnSettings(int stdout_fd, int stderr_fd) {
+  SpawnSettings(int stdout_fd, int stderr_fd, const std::string& working_directory) {
     ::posix_spawn_file_actions_init(&actions_);
     ::posix_spawn_file_actions_addopen(&actions_, 0, "/dev/null", O_RDONLY, 0);
     ::posix_spawn_file_actions_adddup2(&actions_, stdout_fd, 1);
     ::posix_spawn_file_actions_adddup2(&actions_, stderr_fd, 2);
+    if (!working_directory.empty()) {
+      ::posix_spawn_file_actions_addchdir_np(&actions_, working_directory.c_str());
+    }
     ::posix_spawnattr_init(&attributes_);
     sigset_t empty;
     sigemptyset(&empty);
@@ -127,7 +130,7 @@ class SpawnSettings {
 
 }  // namespace
 
-ProcessResult run_process(const ProcessRequest& request) {
+ProcessResult run_process(const ProcessRequest& request, const std::string& working_directory) {
   using Clock = std::chrono::steady_clock;
   ProcessResult result;
   if (request.argv.empty()) {
@@ -142,7 +145,7 @@ ProcessResult run_process(const ProcessRequest& request) {
   const Clock::time_point start = Clock::now();
   pid_t pid = 0;
   {
-    const SpawnSettings settings(out->write_end.get(), err->write_end.get());
+    const SpawnSettings settings(out->write_end.get(), err->write_end.get(), working_directory);
     const std::vector<char*> argv = c_strings(request.argv);
     const std::vector<char*> envp = c_strings(request.environment);
     const int status = ::posix_spawnp(&pid, argv[0], settings.actions(), settings.attributes(),
@@ -249,4 +252,4 @@ void install_interrupt_forwarding() {
   }
 }
 
-}  // namespace asyncl::verify
+}  // namespace asyncl::tool

@@ -1,4 +1,4 @@
-// verify/process.hpp — runs one child process with captured output and a deadline.
+// tool_common/process.hpp — runs one child process with captured output and a deadline.
 //
 // Defines:
 //   ProcessRequest     argv, the complete environment, a timeout
@@ -10,7 +10,7 @@
 //   install_interrupt_forwarding()  SIGINT/SIGTERM/SIGHUP also kill the running child's group
 //
 // Example:
-//   auto result = asyncl::verify::run_process({{"/bin/true"}, current_environment(), 10s});
+//   auto result = asyncl::tool::run_process({{"/bin/true"}, current_environment(), 10s});
 //   if (result.exit_code == 0) ...
 //
 // The child runs in its own process group with stdin from /dev/null. At the deadline the whole
@@ -27,7 +27,7 @@
 #include <string_view>
 #include <vector>
 
-namespace asyncl::verify {
+namespace asyncl::tool {
 
 struct ProcessRequest {
   std::vector<std::string> argv;             // argv[0] is a path, or a name looked up in PATH
@@ -50,7 +50,8 @@ struct ProcessResult {
 // Captured output beyond this many bytes per stream is read and dropped.
 inline constexpr std::size_t kMaxCapturedBytes = std::size_t{32} << 20;
 
-ProcessResult run_process(const ProcessRequest& request);
+// `working_directory`: where the child starts; empty, this process's working directory.
+ProcessResult run_process(const ProcessRequest& request, const std::string& working_directory = {});
 
 std::vector<std::string> current_environment();
 
@@ -63,4 +64,4 @@ std::string signal_name(int signal_number);
 
 void install_interrupt_forwarding();
 
-}  // namespace asyncl::verify
+}  // namespace asyncl::tool

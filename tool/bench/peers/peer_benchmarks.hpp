@@ -1,0 +1,60 @@
+#pragma once
+// The C++ peers of `asyncl-bench peers` (see asyncl_bench/peers.hpp for the workloads): one
+// function per runtime that returns its benchmarks, named "<workload>/<peer>", and what the
+// report records about it. asio and tbb are compiled only where CMake found their headers
+// (ASYNCL_BENCH_HAVE_ASIO, ASYNCL_BENCH_HAVE_TBB); the tokio peer is a Rust program (tokio/).
+//
+// Every workload reads its sizes from current_peer_sizes(), and counts allocations through
+// allocation_counter.hpp.
+
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "asyncl_bench/peers.hpp"
+#include "asyncl_bench/registry.hpp"
+
+namespace asyncl::bench::peers {
+
+inline constexpr int kWorkers = 2;
+
+struct Peer {
+  std::string name;
+  // Context entries, "peer_<name>_<key>": at least "version"; also how the workloads are written.
+  std::vector<std::pair<std::string, std::string>> context;
+  std::vector<BenchmarkEntry> benchmarks;
+};
+
+Peer asyncl_peer();
+#if defined(ASYNCL_BENCH_HAVE_ASIO)
+Peer asio_peer();
+#endif
+#if defined(ASYNCL_BENCH_HAVE_TBB)
+Peer tbb_peer();
+#endif
+
+// Wall-clock nanoseconds since `start`.
+inline double nanoseconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The counters of batch (ns_per_task) and of skynet and fib (core_ns_per_task, tasks), from the
+// wall time of the whole benchmark loop.
+inline void set_per_task_counter(benchmark::State& state, double elapsed_ns, std::int64_t tasks) {
+  state.counters["ns_per_task"] =
+      elapsed_ns / (static_cast<double>(state.iterations()) * static_cast<double>(tasks));
+}
+inline void set_fork_join_counters(benchmark::State& state, double elapsed_ns, std::int64_t tasks) {
+  state.counters["core_ns_per_task"] =
+      elapsed_ns * kWorkers /
+      (static_cast<double>(state.iterations()) * static_cast<double>(tasks));
+  state.counters["tasks"] = static_cast<double>(tasks);
+}
+
+inline void in_milliseconds(benchmark::internal::Benchmark* b) { b->Unit(benchmark::kMillisecond); }
+
+}  // namespace asyncl::bench::peers
