@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "asyncl_bench/registry.hpp"
+#include "tool_common/markup.hpp"
 
 namespace asyncl::bench {
 namespace {
@@ -83,32 +84,6 @@ std::string layout_table(const std::vector<std::vector<std::string>>& cells) {
     out << text << '\n';
   }
   return out.str();
-}
-
-std::string escape_html(std::string_view text) {
-  std::string escaped;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        escaped += "&amp;";
-        break;
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '"':
-        escaped += "&quot;";
-        break;
-      case '\'':
-        escaped += "&#39;";
-        break;
-      default:
-        escaped += c;
-    }
-  }
-  return escaped;
 }
 
 std::string coordinate(double value) { return printf_string("%.1f", value); }
@@ -194,7 +169,8 @@ std::string render_chart(const Comparison& comparison) {
   }
   const std::string reference = comparison.modes.empty() ? "" : comparison.modes.front();
   if (bar_count == 0) {
-    return "<p class=\"note\">No benchmark ran in the reference mode " + escape_html(reference) +
+    return "<p class=\"note\">No benchmark ran in the reference mode " +
+           tool::escape_markup(reference) +
            " and another mode, so there are no ratios to draw.</p>\n";
   }
   low /= 1.25;
@@ -220,7 +196,7 @@ std::string render_chart(const Comparison& comparison) {
   std::ostringstream svg;
   svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << coordinate(width) << "\" height=\""
       << coordinate(height) << "\" viewBox=\"0 0 " << coordinate(width) << ' ' << coordinate(height)
-      << "\" role=\"img\" aria-label=\"Ratios of each mode to " << escape_html(reference)
+      << "\" role=\"img\" aria-label=\"Ratios of each mode to " << tool::escape_markup(reference)
       << "\">\n";
   // Grid lines, labelled along the top.
   for (double tick : axis_ticks(low, high)) {
@@ -235,20 +211,20 @@ std::string render_chart(const Comparison& comparison) {
   for (const ComparisonRow& row : comparison.rows) {
     if (row.ratios.empty()) continue;
     svg << "<text class=\"group\" x=\"4\" y=\"" << coordinate(y + 15) << "\">"
-        << escape_html(row.benchmark) << "</text>\n";
+        << tool::escape_markup(row.benchmark) << "</text>\n";
     y += kGroupHeader;
     for (const auto& [mode, ratio] : row.ratios) {
       const double one = x(1);
       const double end = x(ratio.median);
       const double bar_x = std::min(one, end);
       const double bar_width = std::max(std::fabs(end - one), 1.0);
-      const std::string label = escape_html(row.benchmark) + " " + escape_html(mode) + "/" +
-                                escape_html(reference) + ": median " + format_ratio(ratio.median) +
-                                ", min " + format_ratio(ratio.min) + ", max " +
-                                format_ratio(ratio.max);
+      const std::string label = tool::escape_markup(row.benchmark) + " " +
+                                tool::escape_markup(mode) + "/" + tool::escape_markup(reference) +
+                                ": median " + format_ratio(ratio.median) + ", min " +
+                                format_ratio(ratio.min) + ", max " + format_ratio(ratio.max);
       const double middle = y + kBarHeight / 2;
       svg << "<text x=\"" << coordinate(kLabelWidth - 8) << "\" y=\"" << coordinate(middle + 4)
-          << "\" text-anchor=\"end\">" << escape_html(mode) << "</text>\n";
+          << "\" text-anchor=\"end\">" << tool::escape_markup(mode) << "</text>\n";
       svg << "<rect class=\"bar mode-" << css_name(mode) << "\" x=\"" << coordinate(bar_x)
           << "\" y=\"" << coordinate(y) << "\" width=\"" << coordinate(bar_width) << "\" height=\""
           << coordinate(kBarHeight) << "\"><title>" << label << "</title></rect>\n";
@@ -423,8 +399,9 @@ std::string render_html(const Comparison& comparison, const Json& context,
   std::ostringstream html;
   html << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
        << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-       << "<title>asyncl-bench: " << escape_html(modes) << "</title>\n<style>" << kStyle
-       << "</style>\n</head>\n<body>\n<h1>asyncl-bench: " << escape_html(modes) << "</h1>\n";
+       << "<title>asyncl-bench: " << tool::escape_markup(modes) << "</title>\n<style>" << kStyle
+       << "</style>\n</head>\n<body>\n<h1>asyncl-bench: " << tool::escape_markup(modes)
+       << "</h1>\n";
 
   html << "<dl class=\"context\">\n";
   constexpr std::array<std::string_view, 12> kContextFields{"date",
@@ -443,28 +420,30 @@ std::string render_html(const Comparison& comparison, const Json& context,
     for (std::string_view field : kContextFields) {
       const auto found = context.find(std::string(field));
       if (found == context.end()) continue;
-      html << "<dt>" << escape_html(field) << "</dt><dd>" << escape_html(context_value(*found))
-           << "</dd>\n";
+      html << "<dt>" << tool::escape_markup(field) << "</dt><dd>"
+           << tool::escape_markup(context_value(*found)) << "</dd>\n";
     }
     // What `asyncl-bench peers` records of each runtime it compares.
     for (const auto& [key, value] : context.items()) {
       if (key.rfind("peer_", 0) != 0) continue;
-      html << "<dt>" << escape_html(key) << "</dt><dd>" << escape_html(context_value(value))
-           << "</dd>\n";
+      html << "<dt>" << tool::escape_markup(key) << "</dt><dd>"
+           << tool::escape_markup(context_value(value)) << "</dd>\n";
     }
   }
   html << "</dl>\n";
 
-  html << "<h2>Ratio of each " << escape_html(variant) << " to " << escape_html(reference)
-       << "</h2>\n"
+  html << "<h2>Ratio of each " << tool::escape_markup(variant) << " to "
+       << tool::escape_markup(reference) << "</h2>\n"
        << "<p class=\"note\">Bar: median of the real time per iteration of the "
-       << escape_html(variant) << " divided by "
-       << "that of " << escape_html(reference) << ", over all pairs of repetitions; whiskers: "
+       << tool::escape_markup(variant) << " divided by "
+       << "that of " << tool::escape_markup(reference)
+       << ", over all pairs of repetitions; whiskers: "
        << "min to max of those quotients. Logarithmic axis; left of the dashed line is faster "
-       << "than " << escape_html(reference) << ".</p>\n";
+       << "than " << tool::escape_markup(reference) << ".</p>\n";
   html << render_chart(comparison);
 
-  html << "<h2>Measurements</h2>\n<pre>" << escape_html(render_table(comparison)) << "</pre>\n";
+  html << "<h2>Measurements</h2>\n<pre>" << tool::escape_markup(render_table(comparison))
+       << "</pre>\n";
   html << "</body>\n</html>\n";
   return html.str();
 }

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "tool_common/markup.hpp"
+
 namespace asyncl::verify {
 namespace {
 
@@ -45,36 +47,6 @@ struct SuiteCounts {
 
 }  // namespace
 
-std::string xml_escape(std::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (const char character : text) {
-    const auto byte = static_cast<unsigned char>(character);
-    switch (character) {
-      case '&':
-        escaped += "&amp;";
-        break;
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '"':
-        escaped += "&quot;";
-        break;
-      case '\'':
-        escaped += "&apos;";
-        break;
-      default:
-        if (byte >= 0x20 || character == '\n' || character == '\t' || character == '\r') {
-          escaped += character;
-        }
-    }
-  }
-  return escaped;
-}
-
 std::string to_junit_xml(const VerifyReport& report) {
   std::vector<std::string> flavors;
   for (const RunRecord& run : report.runs) {
@@ -91,9 +63,9 @@ std::string to_junit_xml(const VerifyReport& report) {
       if (run.flavor != flavor) continue;
       ++counts.tests;
       counts.time += run.duration_s;
-      cases << "    <testcase classname=\"asyncl." << xml_escape(flavor)
+      cases << "    <testcase classname=\"asyncl." << tool::escape_markup(flavor)
             << (run.kind == EntryKind::scenario ? ".scenarios" : ".mutants") << "\" name=\""
-            << xml_escape(run.scenario) << "\" time=\"" << seconds(run.duration_s) << "\"";
+            << tool::escape_markup(run.scenario) << "\" time=\"" << seconds(run.duration_s) << "\"";
       if (run.passed()) {
         cases << "/>\n";
         continue;
@@ -105,13 +77,13 @@ std::string to_junit_xml(const VerifyReport& report) {
       if (!run.reports.empty()) body += "\n" + describe(run.reports.front());
       if (run.stderr_excerpt) body += "\n--- stderr ---\n" + *run.stderr_excerpt;
       cases << ">\n      <" << element << " type=\"" << to_string(run.verdict) << "\" message=\""
-            << xml_escape(failure_message(run)) << "\">" << xml_escape(body) << "</" << element
-            << ">\n    </testcase>\n";
+            << tool::escape_markup(failure_message(run)) << "\">" << tool::escape_markup(body)
+            << "</" << element << ">\n    </testcase>\n";
     }
-    suites << "  <testsuite name=\"" << xml_escape(flavor) << "\" tests=\"" << counts.tests
+    suites << "  <testsuite name=\"" << tool::escape_markup(flavor) << "\" tests=\"" << counts.tests
            << "\" failures=\"" << counts.failures << "\" errors=\"" << counts.errors << "\" time=\""
-           << seconds(counts.time) << "\" timestamp=\"" << xml_escape(report.context.date)
-           << "\" hostname=\"" << xml_escape(report.context.host) << "\">\n"
+           << seconds(counts.time) << "\" timestamp=\"" << tool::escape_markup(report.context.date)
+           << "\" hostname=\"" << tool::escape_markup(report.context.host) << "\">\n"
            << cases.str() << "  </testsuite>\n";
     total.tests += counts.tests;
     total.failures += counts.failures;

@@ -53,8 +53,12 @@ TEST(Junit, TimeoutsAndErrorsAreErrors) {
   EXPECT_NE(xml.find("tests=\"2\" failures=\"0\" errors=\"2\""), std::string::npos);
 }
 
-TEST(Junit, EscapesMarkupAndControlCharacters) {
-  EXPECT_EQ(xml_escape("a<b>&\"c'\x01\n"), "a&lt;b&gt;&amp;&quot;c&apos;\n");
+TEST(Junit, EscapesMarkupInNamesAndMessages) {
+  VerifyReport report = testing::sample_report();
+  report.runs = {testing::scenario_record(1, "tsan", "a<b>&'c", Verdict::fail)};
+  const std::string xml = to_junit_xml(report);
+  EXPECT_NE(xml.find("a&lt;b&gt;&amp;&#39;c"), std::string::npos) << xml;
+  EXPECT_EQ(xml.find("a<b>"), std::string::npos) << xml;
 }
 
 }  // namespace

@@ -21,7 +21,4 @@ namespace asyncl::verify {
 
 std::string to_junit_xml(const VerifyReport& report);
 
-// Escapes &, <, >, " and ' and drops characters XML 1.0 does not allow.
-std::string xml_escape(std::string_view text);
-
 }  // namespace asyncl::verify
