@@ -259,17 +259,13 @@ Peer asio_peer() {
               "async_initiate (Boost 1.74 has no make_parallel_group); spawn_one: co_await "
               "co_spawn(ex, task, use_awaitable)"}},
             {}};
-  const auto add = [&](const char* workload, BenchmarkFunction function,
-                       ConfigureFunction configure = nullptr) {
-    peer.benchmarks.push_back(BenchmarkEntry{workload, "asio", function, configure});
-  };
-  add("batch", &batch, &in_milliseconds);
-  add("spawn_one", &spawn_one);
-  add("yield", &yield_round_trip);
-  add("shutdown", &shutdown, &in_milliseconds);
-  add("skynet", &fork_join<&skynet_root, &skynet_root_tasks, &skynet_expected>, &in_milliseconds);
-  add("fib", &fork_join<&fib_root, &fib_root_tasks, &fib_expected>, &in_milliseconds);
-  add("memory", &memory);
+  add_workloads(peer, {.batch = &batch,
+                       .spawn_one = &spawn_one,
+                       .yield = &yield_round_trip,
+                       .shutdown = &shutdown,
+                       .skynet = &fork_join<&skynet_root, &skynet_root_tasks, &skynet_expected>,
+                       .fib = &fork_join<&fib_root, &fib_root_tasks, &fib_expected>,
+                       .memory = &memory});
   return peer;
 }
 

@@ -149,17 +149,13 @@ Peer asyncl_peer() {
              {"runtime", "Runtime::Builder().worker_threads(2)"},
              {"fork_join", "asyncl::spawn, then co_await of each JoinHandle"}},
             {}};
-  const auto add = [&](const char* workload, BenchmarkFunction function,
-                       ConfigureFunction configure = nullptr) {
-    peer.benchmarks.push_back(BenchmarkEntry{workload, "asyncl", function, configure});
-  };
-  add("batch", &batch, &in_milliseconds);
-  add("spawn_one", &spawn_one);
-  add("yield", &yield_round_trip);
-  add("shutdown", &shutdown, &in_milliseconds);
-  add("skynet", &fork_join<&skynet_root, &skynet_root_tasks, &skynet_expected>, &in_milliseconds);
-  add("fib", &fork_join<&fib_root, &fib_root_tasks, &fib_expected>, &in_milliseconds);
-  add("memory", &memory);
+  add_workloads(peer, {.batch = &batch,
+                       .spawn_one = &spawn_one,
+                       .yield = &yield_round_trip,
+                       .shutdown = &shutdown,
+                       .skynet = &fork_join<&skynet_root, &skynet_root_tasks, &skynet_expected>,
+                       .fib = &fork_join<&fib_root, &fib_root_tasks, &fib_expected>,
+                       .memory = &memory});
   return peer;
 }
 

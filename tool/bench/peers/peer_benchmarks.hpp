@@ -57,4 +57,33 @@ inline void set_fork_join_counters(benchmark::State& state, double elapsed_ns, s
 
 inline void in_milliseconds(benchmark::internal::Benchmark* b) { b->Unit(benchmark::kMillisecond); }
 
+// The workloads one peer implements; a null one is a row the peer does not have.
+struct Workloads {
+  BenchmarkFunction batch = nullptr;
+  BenchmarkFunction spawn_one = nullptr;
+  BenchmarkFunction yield = nullptr;
+  BenchmarkFunction shutdown = nullptr;
+  BenchmarkFunction skynet = nullptr;
+  BenchmarkFunction fib = nullptr;
+  BenchmarkFunction memory = nullptr;
+};
+
+// Appends the peer's benchmarks, "<workload>/<peer>", in the report's order; the ones that take
+// milliseconds are reported in milliseconds.
+inline void add_workloads(Peer& peer, const Workloads& workloads) {
+  const auto add = [&](const char* workload, BenchmarkFunction function,
+                       ConfigureFunction configure = nullptr) {
+    if (function != nullptr) {
+      peer.benchmarks.push_back(BenchmarkEntry{workload, peer.name, function, configure});
+    }
+  };
+  add("batch", workloads.batch, &in_milliseconds);
+  add("spawn_one", workloads.spawn_one);
+  add("yield", workloads.yield);
+  add("shutdown", workloads.shutdown, &in_milliseconds);
+  add("skynet", workloads.skynet, &in_milliseconds);
+  add("fib", workloads.fib, &in_milliseconds);
+  add("memory", workloads.memory);
+}
+
 }  // namespace asyncl::bench::peers

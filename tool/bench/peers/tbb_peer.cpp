@@ -108,14 +108,10 @@ Peer tbb_peer() {
        {"runtime", "task_arena(2) under global_control(max_allowed_parallelism, 2)"},
        {"fork_join", "task_group: run the children, wait"}},
       {}};
-  const auto add = [&](const char* workload, BenchmarkFunction function,
-                       ConfigureFunction configure = nullptr) {
-    peer.benchmarks.push_back(BenchmarkEntry{workload, "tbb", function, configure});
-  };
-  add("batch", &batch, &in_milliseconds);
-  add("spawn_one", &spawn_one);
-  add("skynet", &fork_join<&skynet_root, &skynet_root_tasks, &skynet_expected>, &in_milliseconds);
-  add("fib", &fork_join<&fib_root, &fib_root_tasks, &fib_expected>, &in_milliseconds);
+  add_workloads(peer, {.batch = &batch,
+                       .spawn_one = &spawn_one,
+                       .skynet = &fork_join<&skynet_root, &skynet_root_tasks, &skynet_expected>,
+                       .fib = &fork_join<&fib_root, &fib_root_tasks, &fib_expected>});
   return peer;
 }
 
