@@ -1,11 +1,14 @@
 // lib/src/multi_thread.cpp — the work-stealing flavor.
 //
-// Each worker owns a LocalQueue; tasks woken or spawned on a worker go there, tasks from other
-// threads go to the Injector. A worker takes work from, in order: the injector every 61st
-// tick (so injected tasks are not starved by a busy local queue), its own queue, the injector,
-// and the queues of the other workers (stealing half). With nothing found it parks in the
-// IdleSet. A push to the injector wakes a parked worker; a push to a worker's own queue does so
-// only when that queue holds more than the one task the worker will run next.
+// Each worker owns a WorkerQueue (work_queue.hpp): a LIFO slot in front of a lock-free ring.
+// A task woken or spawned on a worker goes to its LIFO slot and runs next (the task it displaces
+// goes to the ring; after three LIFO runs in a row the slot's task goes to the ring too); a task
+// that yielded goes to the back of the ring; tasks from other threads, and the older half of a
+// full ring, go to the Injector. A worker takes work from, in order: the injector every 61st tick
+// (so injected tasks are not starved by a busy local queue), its own LIFO slot and ring, the
+// injector, and the other workers (half of a ring, else the LIFO slot). With nothing found it
+// parks in the IdleSet. A push to the injector wakes a parked worker; a push to a worker's own
+// queue does so only when more than the one task the worker will run next waits there.
 
 #include <memory>
 #include <vector>
@@ -43,14 +46,17 @@ class MultiThreadScheduler final : public SchedulerBase {
     perturb(PerturbPoint::push);
     const ThreadContext& context = this_thread_context();
     if (context.role == ThreadRole::worker && context.runtime == this) {
-      LocalQueue& local = locals_[context.worker_index];
-      if (local.push(task)) {
-        // A lone task is the one this worker runs next (a spawn it will await, a yield):
-        // waking a parked worker for it would cost a futex wake and find nothing to steal.
-        // Once a second task waits, a parked worker is woken to steal.
-        if (local.size() > 1) idle_.notify_one();
-        return;
-      }
+      Local& local = locals_[context.worker_index];
+      // The task running on this worker is rescheduled only by run_task, after it was woken
+      // while it ran (a yield): it goes behind the tasks already waiting. Any other task was
+      // woken or spawned here and runs next.
+      const bool others_wait = task == local.running ? local.queue.push_back(task, injector_)
+                                                     : local.queue.push_next(task, injector_);
+      // A lone task is the one this worker runs next (a spawn it will await, a yield):
+      // waking a parked worker for it would cost a futex wake and find nothing to steal.
+      // Once a second task waits, a parked worker is woken to steal.
+      if (others_wait) idle_.notify_one();
+      return;
     }
     const InjectGuard guard(*this);  // from any thread: shutdown waits until it is done
     injector_.push(task);
@@ -79,13 +85,20 @@ class MultiThreadScheduler final : public SchedulerBase {
   }
 
  private:
-  using LocalQueue = detail::LocalQueue<TaskHeader, kLocalQueueCapacity>;
+  /// One worker's queues, on a cache line of their own.
+  struct alignas(64) Local {
+    WorkerQueue<TaskHeader, kLocalQueueCapacity> queue;
+    TaskHeader* running = nullptr;  // the task this worker is running; its own thread only
+  };
 
   void worker_main(std::size_t index) {
     unsigned tick = 0;
     for (;;) {
       if (TaskHeader* task = next_task(index, ++tick)) {
+        Local& local = locals_[index];
+        local.running = task;
         run_task(task);
+        local.running = nullptr;
         continue;
       }
       if (shutdown_started()) {
@@ -100,16 +113,16 @@ class MultiThreadScheduler final : public SchedulerBase {
 
   TaskHeader* next_task(std::size_t index, unsigned tick) {
     perturb(PerturbPoint::pop);
-    LocalQueue& local = locals_[index];
+    Local& local = locals_[index];
     if (tick % kInjectorInterval == 0) {
       if (TaskHeader* task = injector_.pop()) return task;
     }
-    if (TaskHeader* task = local.pop()) return task;
+    if (TaskHeader* task = local.queue.pop(injector_)) return task;
     if (TaskHeader* task = injector_.pop()) return task;
     const std::size_t n = locals_.size();
     if (n > 1) perturb(PerturbPoint::steal);
     for (std::size_t i = 1; i < n; ++i) {
-      if (TaskHeader* task = locals_[(index + i) % n].steal_into(local)) return task;
+      if (TaskHeader* task = locals_[(index + i) % n].queue.steal_into(local.queue)) return task;
     }
     return nullptr;
   }
@@ -123,20 +136,22 @@ class MultiThreadScheduler final : public SchedulerBase {
     join_workers();
     while (!all_tasks_gone()) {
       TaskHeader* task = injector_.pop();
-      for (std::size_t i = 0; task == nullptr && i < locals_.size(); ++i) task = locals_[i].pop();
+      for (std::size_t i = 0; task == nullptr && i < locals_.size(); ++i) {
+        task = locals_[i].queue.pop(injector_);
+      }
       if (task != nullptr) run_task(task);
     }
   }
 
   bool has_work() const {
     if (injector_.size() > 0) return true;
-    for (const LocalQueue& local : locals_) {
-      if (local.size() > 0) return true;
+    for (const Local& local : locals_) {
+      if (local.queue.has_work()) return true;
     }
     return false;
   }
 
-  std::vector<LocalQueue> locals_;
+  std::vector<Local> locals_;
   Injector<TaskHeader> injector_;
   IdleSet idle_;
   std::vector<std::thread> workers_;

@@ -30,8 +30,8 @@ const char* mutation_name(asyncl::detail::Mutation mutation) {
       return "frame_not_destroyed";
     case Mutation::idle_lost_wakeup:
       return "idle_lost_wakeup";
-    case Mutation::queue_steal_unlocked:
-      return "queue_steal_unlocked";
+    case Mutation::queue_steal_weak_claim:
+      return "queue_steal_weak_claim";
     case Mutation::notify_all_stores_permit:
       return "notify_all_stores_permit";
     case Mutation::timer_fires_early:
@@ -42,6 +42,8 @@ const char* mutation_name(asyncl::detail::Mutation mutation) {
       return "leaky_freed_at_thread_exit";
     case Mutation::task_state_unordered_decision:
       return "task_state_unordered_decision";
+    case Mutation::lifo_slot_loses_task:
+      return "lifo_slot_loses_task";
   }
   return "unknown";
 }

@@ -24,12 +24,13 @@ enum class Mutation : std::uint8_t {
   frame_destroyed_twice,       // step 4, destroy_frames: a cancelled frame destroyed twice
   frame_not_destroyed,         // step 4, destroy_frames: a cancelled frame is leaked
   idle_lost_wakeup,            // idle set: the pusher reads the sleeper count with a plain load
-  queue_steal_unlocked,        // work queue: a thief steals without the victim queue's lock
+  queue_steal_weak_claim,      // work queue: a thief claims slots without acquiring their writes
   notify_all_stores_permit,    // Notify: notify_all also stores the permit (only notify_one may)
   timer_fires_early,           // timer: a sleep is woken at once, before its deadline
   blocking_exception_lost,     // spawn_blocking: a closure's exception becomes a default value
   leaky_freed_at_thread_exit,  // leaky Context: the object is freed when its thread exits
   task_state_unordered_decision,  // task state: an unchanged word is decided on a relaxed load
+  lifo_slot_loses_task,           // work queue: a LIFO put overwrites the slot's task, unqueued
 };
 
 #if defined(ASYNCL_VERIFICATION)
