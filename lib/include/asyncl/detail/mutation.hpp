@@ -8,8 +8,11 @@
 //
 // Each mutation names the step of the shutdown protocol it breaks (detail::ShutdownStep,
 // asyncl/detail/shutdown_steps.hpp; numbered in lib/src/scheduler.cpp) or the rule it breaks.
-// The last four break paths only the workload scenario (and shutdown-race's leaky episodes)
-// reach: what Notify, the timer, spawn_blocking and leaky mode promise to users.
+// notify_all_stores_permit, timer_fires_early, blocking_exception_lost and
+// leaky_freed_at_thread_exit break paths only the workload scenario (and shutdown-race's leaky
+// episodes) reach: what Notify, the timer, spawn_blocking and leaky mode promise to users.
+// task_state_unordered_decision, queue_steal_weak_claim and lifo_slot_loses_task are caught by
+// the Relacy models of those types (scenarios/models/).
 
 #include <cstdint>
 
