@@ -244,7 +244,8 @@ TEST(WorkerQueue, AYieldGoesBehindTheWaitingTasks) {
   Worker worker;
   Injector<Task> injector;
   EXPECT_FALSE(worker.push_back(&tasks[0], injector)) << "a lone yield: nobody to wake";
-  EXPECT_FALSE(worker.push_next(&tasks[1], injector)) << "one in the ring, one in the slot";
+  EXPECT_TRUE(worker.push_next(&tasks[1], injector))
+      << "the slot's task runs next and one waits in the ring: worth waking a thief";
   EXPECT_TRUE(worker.push_back(&tasks[2], injector));
   EXPECT_TRUE(worker.lifo().empty()) << "the slot's task went to the ring first";
   EXPECT_EQ(drain(worker, injector), (std::vector<int>{0, 1, 2}));
