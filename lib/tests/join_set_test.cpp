@@ -49,8 +49,12 @@ struct CountsDestruction {
   CountsDestruction(CountsDestruction&& other) noexcept
       : counter(std::exchange(other.counter, nullptr)) {}
   ~CountsDestruction() {
-    if (counter != nullptr && counter->count.fetch_add(1) + 1 == counter->expected)
-      counter->all_gone.notify_one();
+    if (counter == nullptr) return;
+    // Read before the count is published: once the last one is counted the waiting task may
+    // destroy the counter (TSan saw this destructor read `expected` after the count, racing
+    // with the counter's frame being freed).
+    const int expected = counter->expected;
+    if (counter->count.fetch_add(1) + 1 == expected) counter->all_gone.notify_one();
   }
 };
 
