@@ -248,7 +248,7 @@ void Notify::unlink_locked(WaitAwaiter& waiter) noexcept {
   }
 }
 
-bool Notify::notify_locked(WaitAwaiter& waiter) {
+bool Notify::claim_locked(WaitAwaiter& waiter) {
   unsigned char expected = WaitAwaiter::waiting;
   // acq_rel: pairs with the destructor's exchange; whoever moves it out of `waiting` owns it.
   if (!waiter.state_.compare_exchange_strong(
@@ -256,32 +256,56 @@ bool Notify::notify_locked(WaitAwaiter& waiter) {
     return false;  // leaving: its destructor is waiting for mutex_ to unlink it
   }
   unlink_locked(waiter);
+  return true;
+}
+
+void Notify::wake_claimed(WaitAwaiter& waiter) {
   // The waiter's frame cannot be destroyed before this wake is done: its destructor waits for
   // `notified`.
   detail::wake(waiter.task_);
   // release: the last access to the waiter; its destructor may return once it reads this.
   waiter.state_.store(WaitAwaiter::notified, std::memory_order_release);
-  return true;
 }
 
 void Notify::notify_one() {
-  detail::LockGuard lock(mutex_);
-  for (WaitAwaiter* waiter = head_; waiter != nullptr;) {
-    WaitAwaiter* next = waiter->next_;
-    if (notify_locked(*waiter)) return;
-    waiter = next;
+  WaitAwaiter* claimed = nullptr;
+  {
+    detail::LockGuard lock(mutex_);
+    for (WaitAwaiter* waiter = head_; waiter != nullptr && claimed == nullptr;) {
+      WaitAwaiter* next = waiter->next_;
+      if (claim_locked(*waiter)) claimed = waiter;
+      waiter = next;
+    }
+    if (claimed == nullptr) {
+      permit_ = true;
+      return;
+    }
   }
-  permit_ = true;
+  wake_claimed(*claimed);
 }
 
 void Notify::notify_all() {
-  detail::LockGuard lock(mutex_);
-  for (WaitAwaiter* waiter = head_; waiter != nullptr;) {
-    WaitAwaiter* next = waiter->next_;
-    notify_locked(*waiter);
-    waiter = next;
+  // The claimed waiters, oldest first, linked through next_ (theirs to use once claimed).
+  WaitAwaiter* first = nullptr;
+  WaitAwaiter* last = nullptr;
+  {
+    detail::LockGuard lock(mutex_);
+    for (WaitAwaiter* waiter = head_; waiter != nullptr;) {
+      WaitAwaiter* next = waiter->next_;
+      if (claim_locked(*waiter)) {
+        waiter->next_ = nullptr;
+        (last != nullptr ? last->next_ : first) = waiter;
+        last = waiter;
+      }
+      waiter = next;
+    }
+    if (detail::mutated(detail::Mutation::notify_all_stores_permit)) permit_ = true;
   }
-  if (detail::mutated(detail::Mutation::notify_all_stores_permit)) permit_ = true;
+  while (first != nullptr) {
+    WaitAwaiter* next = first->next_;  // read before the wake: the waiter may be gone after it
+    wake_claimed(*first);
+    first = next;
+  }
 }
 
 Notify::WaitAwaiter::~WaitAwaiter() {

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "asyncl/runtime.hpp"
@@ -180,6 +181,29 @@ TEST(Notify, MayBeDestroyedRightAfterNotifyAllWokeItsWaiters) {
     co_return sum;
   }()),
             3);
+}
+
+// Found by TSan in JoinSetFlavors.DestroyingTheSetAbortsEveryMember (multi-thread): notify_one
+// woke the waiter while holding the Notify's mutex and unlocked it afterwards; the woken task,
+// on another worker, could destroy the Notify first, so the unlock touched freed memory (TSan:
+// data race between pthread_mutex_unlock and operator delete). Here the woken task destroys the
+// Notify at once while the notifier, a thread outside the runtime, may still be in notify_one.
+TEST(Notify, MayBeDestroyedByTheWokenTaskWhileTheNotifierReturns) {
+  Runtime rt = Runtime::Builder().worker_threads(2).build();
+  for (int round = 0; round < 500; ++round) {
+    auto* notify = new asyncl::Notify();
+    std::atomic<bool> waiting{false};
+    JoinHandle<void> waiter =
+        rt.spawn([](asyncl::Notify* n, std::atomic<bool>& waiting) -> Task<void> {
+          std::unique_ptr<asyncl::Notify> owned(n);
+          waiting = true;
+          co_await owned->wait();
+        }(notify, waiting));
+    while (!waiting.load()) std::this_thread::yield();
+    for (int i = 0; i < round % 8; ++i) std::this_thread::yield();  // waits in most rounds
+    notify->notify_one();  // after this the waiter may run and delete the Notify at any time
+    waiter.wait();
+  }
 }
 
 // A waiter aborted while a notification races it, many times over: the notification goes to a

@@ -187,8 +187,12 @@ class Notify {
   /// False if a permit was taken (do not suspend).
   bool enqueue(WaitAwaiter& waiter, detail::TaskHeader* task);
   void unlink_locked(WaitAwaiter& waiter) noexcept;
-  /// Wakes `waiter` unless its destructor is taking it back; false then. With mutex_ held.
-  bool notify_locked(WaitAwaiter& waiter);
+  /// Takes `waiter` out of the list to wake it, unless its destructor is taking it back; false
+  /// then. With mutex_ held.
+  bool claim_locked(WaitAwaiter& waiter);
+  /// Wakes a claimed waiter. Called after mutex_ is unlocked: once the task is woken it may
+  /// destroy this Notify, so nothing of it may be touched afterwards.
+  static void wake_claimed(WaitAwaiter& waiter);
 
   detail::Mutex mutex_;
   WaitAwaiter* head_ = nullptr;
