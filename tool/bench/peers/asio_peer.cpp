@@ -209,11 +209,7 @@ void fork_join(benchmark::State& state) {
 }
 
 awaitable<std::int64_t> skynet_root() { return skynet(0, current_peer_sizes().skynet_leaves); }
-std::int64_t skynet_root_tasks() { return skynet_tasks(current_peer_sizes().skynet_leaves); }
-std::int64_t skynet_expected() { return skynet_sum(current_peer_sizes().skynet_leaves); }
 awaitable<std::int64_t> fib_root() { return fib(current_peer_sizes().fib); }
-std::int64_t fib_root_tasks() { return fib_tasks(current_peer_sizes().fib); }
-std::int64_t fib_expected() { return fib_value(current_peer_sizes().fib); }
 
 void memory(benchmark::State& state) {
   const std::int64_t n = current_peer_sizes().memory;

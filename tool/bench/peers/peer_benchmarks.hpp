@@ -55,6 +55,12 @@ inline void set_fork_join_counters(benchmark::State& state, double elapsed_ns, s
   state.counters["tasks"] = static_cast<double>(tasks);
 }
 
+// The fork-join roots' sizes, for every peer: tasks spawned and the expected result.
+inline std::int64_t skynet_root_tasks() { return skynet_tasks(current_peer_sizes().skynet_leaves); }
+inline std::int64_t skynet_expected() { return skynet_sum(current_peer_sizes().skynet_leaves); }
+inline std::int64_t fib_root_tasks() { return fib_tasks(current_peer_sizes().fib); }
+inline std::int64_t fib_expected() { return fib_value(current_peer_sizes().fib); }
+
 inline void in_milliseconds(benchmark::internal::Benchmark* b) { b->Unit(benchmark::kMillisecond); }
 
 // The workloads one peer implements; a null one is a row the peer does not have.

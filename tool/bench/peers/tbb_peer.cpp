@@ -92,11 +92,7 @@ void fork_join(benchmark::State& state) {
 }
 
 std::int64_t skynet_root() { return skynet(0, current_peer_sizes().skynet_leaves); }
-std::int64_t skynet_root_tasks() { return skynet_tasks(current_peer_sizes().skynet_leaves); }
-std::int64_t skynet_expected() { return skynet_sum(current_peer_sizes().skynet_leaves); }
 std::int64_t fib_root() { return fib(current_peer_sizes().fib); }
-std::int64_t fib_root_tasks() { return fib_tasks(current_peer_sizes().fib); }
-std::int64_t fib_expected() { return fib_value(current_peer_sizes().fib); }
 
 }  // namespace
 
