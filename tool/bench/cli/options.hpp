@@ -1,12 +1,13 @@
 #pragma once
-// What the subcommands of asyncl-bench share on their command line: the --min-time check and
-// how a report's path is made ready before anything runs.
+// What the subcommands of asyncl-bench share on their command line: --min-time, --json and
+// --html, and how a report's path is made ready before anything runs.
 
 #include <CLI/CLI.hpp>
 
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "tool_common/atomic_file.hpp"
@@ -25,6 +26,17 @@ inline CLI::Validator positive_seconds() {
         return valid ? std::string() : "'" + value + "' is not a positive number of seconds";
       },
       "SECONDS");
+}
+
+// --min-time (checked by positive_seconds), --json and --html, as every running subcommand has.
+inline void add_report_options(CLI::App* command, std::optional<double>& min_time_seconds,
+                               std::string& json_path, std::string& html_path) {
+  command
+      ->add_option("--min-time", min_time_seconds,
+                   "Minimum time per repetition in seconds (Google Benchmark's default if unset)")
+      ->check(positive_seconds());
+  command->add_option("--json", json_path, "Where to write the JSON report")->capture_default_str();
+  command->add_option("--html", html_path, "Where to write the HTML page")->capture_default_str();
 }
 
 // The report's directory is created when missing (results/ on a fresh clone); then the shared

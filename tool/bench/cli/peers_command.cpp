@@ -178,10 +178,6 @@ CLI::App* setup_peers(CLI::App& app, PeersOptions& options) {
                        std::to_string(kDefaultRepetitions) + ")")
       ->check(CLI::Range(1, 1000));
   command
-      ->add_option("--min-time", options.min_time_seconds,
-                   "Minimum time per repetition in seconds (Google Benchmark's default if unset)")
-      ->check(positive_seconds());
-  command
       ->add_option(
           "--size", options.size,
           "full (100,000 tasks, skynet of 1,000,000 leaves, fib(30)) or tiny (a smoke run)")
@@ -189,10 +185,7 @@ CLI::App* setup_peers(CLI::App& app, PeersOptions& options) {
       ->capture_default_str();
   command->add_option("--cargo", options.cargo, "The cargo that builds the tokio peer")
       ->capture_default_str();
-  command->add_option("--json", options.json_path, "Where to write the JSON report")
-      ->capture_default_str();
-  command->add_option("--html", options.html_path, "Where to write the HTML page")
-      ->capture_default_str();
+  add_report_options(command, options.min_time_seconds, options.json_path, options.html_path);
   return command;
 }
 
