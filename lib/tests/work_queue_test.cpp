@@ -32,6 +32,22 @@ std::vector<int> drain(Queue& queue) {
   return ids;
 }
 
+// Pushes 3 * kCapacity tasks keeping three in the queue, so that its indices run past the
+// capacity several times, then drains it: every task comes out once, oldest first.
+void expect_fifo_keeping_three(Queue& queue) {
+  std::array<Task, 3 * kCapacity> tasks{};
+  for (std::size_t i = 0; i < tasks.size(); ++i) tasks[i].id = static_cast<int>(i);
+  std::vector<int> popped;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    ASSERT_TRUE(queue.push(&tasks[i]));
+    if (i >= 2) popped.push_back(queue.pop()->id);
+  }
+  for (const int id : drain(queue)) popped.push_back(id);
+  std::vector<int> expected(tasks.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = static_cast<int>(i);
+  EXPECT_EQ(popped, expected);
+}
+
 TEST(LocalQueue, PushFailsOnlyWhenFull) {
   std::array<Task, kCapacity + 1> tasks{};
   Queue queue;
@@ -46,20 +62,9 @@ TEST(LocalQueue, PushFailsOnlyWhenFull) {
 }
 
 TEST(LocalQueue, PopIsOldestFirstAcrossTheRingsWrap) {
-  std::array<Task, 3 * kCapacity> tasks{};
-  for (std::size_t i = 0; i < tasks.size(); ++i) tasks[i].id = static_cast<int>(i);
   Queue queue;
   EXPECT_EQ(queue.pop(), nullptr);
-  // Keep three in the queue while the indices run past the capacity several times.
-  std::vector<int> popped;
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    ASSERT_TRUE(queue.push(&tasks[i]));
-    if (i >= 2) popped.push_back(queue.pop()->id);
-  }
-  for (const int id : drain(queue)) popped.push_back(id);
-  std::vector<int> expected(tasks.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = static_cast<int>(i);
-  EXPECT_EQ(popped, expected);
+  expect_fifo_keeping_three(queue);
   EXPECT_EQ(queue.size(), 0u);
 }
 
@@ -115,19 +120,10 @@ TEST(LocalQueue, StolenTasksLeaveRoomInTheVictim) {
 
 // The indices are 32 bits and run freely: order and capacity hold across their wrap at 2^32.
 TEST(LocalQueue, OrderAndCapacityHoldAcrossTheIndexWrap) {
-  std::array<Task, 3 * kCapacity> tasks{};
-  for (std::size_t i = 0; i < tasks.size(); ++i) tasks[i].id = static_cast<int>(i);
   Queue queue(0xFFFFFFFFu - 2);
-  std::vector<int> popped;
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    ASSERT_TRUE(queue.push(&tasks[i]));
-    if (i >= 2) popped.push_back(queue.pop()->id);
-  }
-  for (const int id : drain(queue)) popped.push_back(id);
-  std::vector<int> expected(tasks.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = static_cast<int>(i);
-  EXPECT_EQ(popped, expected);
+  expect_fifo_keeping_three(queue);
 
+  std::array<Task, kCapacity + 1> tasks{};
   Queue full(0xFFFFFFFFu - 1);
   for (std::size_t i = 0; i < kCapacity; ++i) ASSERT_TRUE(full.push(&tasks[i]));
   EXPECT_EQ(full.size(), kCapacity);
