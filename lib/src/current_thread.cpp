@@ -25,6 +25,13 @@ class CurrentThreadScheduler final : public SchedulerBase {
     idle_.notify_one();
   }
 
+  void schedule_batch(TaskHeader* first, TaskHeader* last, std::size_t count) override {
+    perturb(PerturbPoint::push);
+    const InjectGuard guard(*this);
+    queue_.push_batch(first, last, count);
+    idle_.notify_one();
+  }
+
   void drive_until(bool (*done)(void*), void* arg) override {
     ThreadContext& context = this_thread_context();
     const ThreadContext saved = context;

@@ -8,8 +8,11 @@
 // (so injected tasks are not starved by a busy local queue), its own LIFO slot and ring, the
 // injector, and the other workers (half of a ring, else the LIFO slot). With nothing found it
 // parks in the IdleSet. A push to the injector wakes a parked worker; a push to a worker's own
-// queue does so only when more than the one task the worker will run next waits there.
+// queue does so only when more than the one task the worker will run next waits there. A worker
+// takes a share of the injector at once (up to half a ring), and shutdown pushes the tasks it
+// cancelled as one batch.
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -61,6 +64,13 @@ class MultiThreadScheduler final : public SchedulerBase {
     const InjectGuard guard(*this);  // from any thread: shutdown waits until it is done
     injector_.push(task);
     idle_.notify_one();
+  }
+
+  void schedule_batch(TaskHeader* first, TaskHeader* last, std::size_t count) override {
+    perturb(PerturbPoint::push);
+    const InjectGuard guard(*this);
+    injector_.push_batch(first, last, count);
+    for (std::size_t i = 0; i < locals_.size(); ++i) idle_.notify_one();
   }
 
   void drive_until(bool (*)(void*), void*) override {
@@ -118,13 +128,31 @@ class MultiThreadScheduler final : public SchedulerBase {
       if (TaskHeader* task = injector_.pop()) return task;
     }
     if (TaskHeader* task = local.queue.pop(injector_)) return task;
-    if (TaskHeader* task = injector_.pop()) return task;
+    if (TaskHeader* task = take_injected(local)) return task;
     const std::size_t n = locals_.size();
     if (n > 1) perturb(PerturbPoint::steal);
     for (std::size_t i = 1; i < n; ++i) {
       if (TaskHeader* task = locals_[(index + i) % n].queue.steal_into(local.queue)) return task;
     }
     return nullptr;
+  }
+
+  /// With its own queue empty: a share of the injector (up to half a ring) in one lock; runs the
+  /// first task and queues the others locally, where the other workers can steal them.
+  TaskHeader* take_injected(Local& local) {
+    const std::size_t share =
+        std::min(injector_.size() / locals_.size() + 1, kLocalQueueCapacity / 2);
+    std::size_t count = 0;
+    TaskHeader* first = injector_.pop_batch(share, count);
+    if (first == nullptr) return nullptr;
+    TaskHeader* task = first->queue_next.load();
+    while (task != nullptr) {
+      TaskHeader* next = task->queue_next.load();
+      local.queue.push_back(task, injector_);
+      task = next;
+    }
+    if (count > 2) idle_.notify_one();  // others wait here: a parked worker may steal them
+    return first;
   }
 
   // ── The tls_before_tasks mutant (verification builds; `mutated` is false elsewhere) ──

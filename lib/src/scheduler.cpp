@@ -34,6 +34,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <mutex>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -275,39 +276,58 @@ void TimerDriver::thread_main() {
 
 SchedulerBase::SchedulerBase(const Config& config)
     : RuntimeCore(config.barrier_protected),
+      shards_(config.workers + 1),
       owner_(std::this_thread::get_id()),
       blocking_(*this, config.max_blocking, config.keep_alive),
       timer_(*this) {}
 
 void SchedulerBase::start_common_threads() { timer_.start(); }
 
+SchedulerBase::RegistryShard& SchedulerBase::shard_for_admit() noexcept {
+  const ThreadContext& context = this_thread_context();
+  const std::size_t own = shards_.size() - 1;  // threads that are not this runtime's workers
+  if (context.role == ThreadRole::worker && context.runtime == this && context.worker_index < own) {
+    return shards_[context.worker_index];
+  }
+  return shards_[own];
+}
+
 bool SchedulerBase::admit(TaskHeader* task) {
-  LockGuard lock(registry_mutex_);
-  if (closing_) return false;
+  RegistryShard& shard = shard_for_admit();
+  std::lock_guard<SpinLock> lock(shard.lock);
+  // Step 1 sets closing_ and then takes every shard's lock: an admit that saw it false under the
+  // lock is counted before step 1 goes on, and none after it succeeds.
+  if (closing_.load(std::memory_order_relaxed)) return false;
+  task->registry_shard = static_cast<std::uint32_t>(&shard - shards_.data());
   task->registry_prev = nullptr;
-  task->registry_next = registry_head_;
-  if (registry_head_ != nullptr) registry_head_->registry_prev = task;
-  registry_head_ = task;
-  live_tasks_.store(live_tasks_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  task->registry_next = shard.head;
+  if (shard.head != nullptr) shard.head->registry_prev = task;
+  shard.head = task;
+  live_tasks_.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
 
 void SchedulerBase::retire(TaskHeader* task) {
-  bool last = false;
-  {
-    LockGuard lock(registry_mutex_);
-    if (task->registry_prev != nullptr) {
-      task->registry_prev->registry_next = task->registry_next;
-    } else {
-      registry_head_ = task->registry_next;
+  RegistryShard& shard = shards_[task->registry_shard];
+  // acquire: pairs with step 2's release; its walk of this shard is over.
+  if (!shard.swept.load(std::memory_order_acquire)) {
+    std::lock_guard<SpinLock> lock(shard.lock);
+    if (!shard.swept.load(std::memory_order_relaxed)) {
+      if (task->registry_prev != nullptr) {
+        task->registry_prev->registry_next = task->registry_next;
+      } else {
+        shard.head = task->registry_next;
+      }
+      if (task->registry_next != nullptr) {
+        task->registry_next->registry_prev = task->registry_prev;
+      }
     }
-    if (task->registry_next != nullptr) task->registry_next->registry_prev = task->registry_prev;
-    const std::size_t left = live_tasks_.load(std::memory_order_relaxed) - 1;
-    // release: see all_tasks_gone().
-    live_tasks_.store(left, std::memory_order_release);
-    last = closing_ && left == 0;
   }
-  if (last) on_all_tasks_gone();
+  // seq_cst, with closing_'s store and step 4's load of the count: either this retire sees
+  // closing_, or step 4 sees the count it left (both may; on_all_tasks_gone is idempotent).
+  // release: see all_tasks_gone().
+  const std::size_t left = live_tasks_.fetch_sub(1, std::memory_order_seq_cst) - 1;
+  if (left == 0 && closing_.load(std::memory_order_seq_cst)) on_all_tasks_gone();
 }
 
 void SchedulerBase::run_task(TaskHeader* task) {
@@ -337,9 +357,29 @@ void SchedulerBase::destroy_task(TaskHeader* task, bool completed) {
 }
 
 void SchedulerBase::cancel_all() {
-  LockGuard lock(registry_mutex_);
-  for (TaskHeader* task = registry_head_; task != nullptr; task = task->registry_next) {
-    if (task->state.cancel()) schedule(task);
+  for (RegistryShard& shard : shards_) {
+    TaskHeader* first = nullptr;
+    TaskHeader* last = nullptr;
+    std::size_t count = 0;
+    {
+      std::lock_guard<SpinLock> lock(shard.lock);
+      for (TaskHeader* task = shard.head; task != nullptr; task = task->registry_next) {
+        if (!task->state.cancel()) continue;
+        // Ours to push: linked into one batch (the queue link is the pusher's until it pushes).
+        task->queue_next.store(nullptr);
+        if (last != nullptr) {
+          last->queue_next.store(task);
+        } else {
+          first = task;
+        }
+        last = task;
+        ++count;
+      }
+      // release: the walk is over before a retire skips the lock (retire's acquire).
+      shard.swept.store(true, std::memory_order_release);
+      shard.head = nullptr;
+    }
+    if (count > 0) schedule_batch(first, last, count);
   }
 }
 
@@ -372,9 +412,11 @@ void SchedulerBase::shutdown() {
     fatal(message.c_str());
   }
   // Step 1: close.
-  {
-    LockGuard lock(registry_mutex_);
-    closing_ = true;
+  closing_.store(true, std::memory_order_seq_cst);
+  for (RegistryShard& shard : shards_) {
+    // Waits for an admit that saw closing_ false: it is counted when the lock is free.
+    shard.lock.lock();
+    shard.lock.unlock();
   }
   const std::size_t blocking_threads = blocking_.close();
   const std::size_t workers = worker_threads_at_barrier();
@@ -390,12 +432,7 @@ void SchedulerBase::shutdown() {
   timer_.stop();
   // Step 4: destroy frames.
   // If tasks are left, the retire() of the last one calls on_all_tasks_gone().
-  bool empty = false;
-  {
-    LockGuard lock(registry_mutex_);
-    empty = registry_head_ == nullptr;
-  }
-  if (empty) on_all_tasks_gone();
+  if (live_tasks_.load(std::memory_order_seq_cst) == 0) on_all_tasks_gone();
   destroy_all_frames();
   // Step 5: rendezvous.
   arrive_at_barrier();

@@ -142,6 +142,10 @@ class SchedulerBase : public RuntimeCore {
   /// Runs one popped task on the calling pool thread: resumes it, or destroys its frame.
   void run_task(TaskHeader* task);
 
+  /// Puts `count` tasks, linked through queue_next (last's is null), whose TaskStates say
+  /// "scheduled", into run queues at once (shutdown step 2). The owner thread.
+  virtual void schedule_batch(TaskHeader* first, TaskHeader* last, std::size_t count) = 0;
+
   /// A current-thread runtime's owner made barrier-mode references to its own objects, which
   /// live tasks may hold (set by drive_until; checked by shutdown()).
   bool owner_refs_taken_ = false;
@@ -166,11 +170,19 @@ class SchedulerBase : public RuntimeCore {
   void destroy_task(TaskHeader* task, bool completed);
   void cancel_all();
 
-  // Registry of live tasks: every admitted task until its frame is destroyed.
-  Mutex registry_mutex_;
-  TaskHeader* registry_head_ = nullptr;  // guarded by registry_mutex_
-  Atomic<std::size_t> live_tasks_{0};    // written under registry_mutex_
-  bool closing_ = false;                 // guarded by registry_mutex_
+  // Registry of live tasks: every admitted task until its frame is destroyed, in shards (one per
+  // worker, one for every other thread) so that spawns and retires on different workers do not
+  // meet on one lock. Step 2 walks every shard once; after that walk a shard is `swept`, nothing
+  // reads its list again, and a retire only counts (no lock per destroyed frame in step 4).
+  struct alignas(64) RegistryShard {
+    SpinLock lock;
+    TaskHeader* head = nullptr;  // guarded by lock
+    Atomic<bool> swept{false};   // set under lock, once, by step 2
+  };
+  RegistryShard& shard_for_admit() noexcept;
+  std::vector<RegistryShard> shards_;
+  Atomic<std::size_t> live_tasks_{0};
+  Atomic<bool> closing_{false};  // set in step 1; read by admit under a shard's lock
   Atomic<bool> shutdown_started_{false};
   std::optional<ShutdownBarrier> barrier_;  // set in step 1 before shutdown_started_
   std::thread::id owner_;

@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "asyncl/runtime.hpp"
 #include "asyncl/sync.hpp"
@@ -78,6 +81,43 @@ TEST(JoinHandle, ASecondConcurrentAwaiterIsALogicError) {
     release.notify_one();
     EXPECT_EQ(co_await std::move(first), 5);
   }());
+}
+
+// A spawned task's JoinState shares one allocation with its root frame, which holds the task's
+// result too: an over-aligned result keeps its alignment in both (UBSan checks every access in
+// the sanitizer builds), and the outcome outlives the frame and the runtime.
+struct alignas(64) Wide {
+  int value;
+};
+
+TEST(JoinHandle, OverAlignedResultsKeepTheirAlignment) {
+  Runtime rt = Runtime::Builder().worker_threads(2).build();
+  const int sum = rt.block_on([]() -> Task<int> {
+    std::vector<JoinHandle<Wide>> handles;
+    for (int i = 0; i < 100; ++i) {
+      handles.push_back(asyncl::spawn([](int i) -> Task<Wide> { co_return Wide{i}; }(i)));
+    }
+    int sum = 0;
+    for (auto& handle : handles) {
+      const Wide wide = co_await handle;
+      EXPECT_EQ(reinterpret_cast<std::uintptr_t>(&wide) % alignof(Wide), 0u);
+      sum += wide.value;
+    }
+    co_return sum;
+  }());
+  EXPECT_EQ(sum, 4950);
+}
+
+TEST(JoinHandle, TheOutcomeOutlivesTheTasksFrameAndTheRuntime) {
+  std::optional<JoinHandle<std::string>> handle;
+  {
+    Runtime rt = Runtime::Builder().current_thread().build();
+    handle.emplace(rt.spawn([]() -> Task<std::string> { co_return std::string(200, 'y'); }()));
+    // block_on runs the queued task to completion (its frame is destroyed) before its own.
+    rt.block_on([]() -> Task<void> { co_await asyncl::yield_now(); }());
+    EXPECT_TRUE(handle->is_finished());
+  }
+  EXPECT_EQ(handle->wait(), std::string(200, 'y'));
 }
 
 class WaitInsideARuntime : public ::testing::TestWithParam<Runtime::Flavor> {};

@@ -302,6 +302,38 @@ TEST(RuntimeShutdown, TenThousandSuspendedTasksAreDestroyedOnWorkersBeforeThread
   EXPECT_GE(g_tls_destroyed.load(), 1);  // the workers' sentinels did die, after the frames
 }
 
+// The registry is sharded by the admitting thread (each worker, and one shard for every other
+// thread), and shutdown's sweep of the shards hands every cancelled task to the workers in one
+// batch per shard: tasks admitted from the owner, a foreign thread and both workers all go.
+TEST(RuntimeShutdown, SuspendedTasksAdmittedFromEveryKindOfThreadAreAllDestroyedOnWorkers) {
+  g_tls_destroyed = 0;
+  FrameRecord record;
+  constexpr int kEach = 2'000;
+  {
+    Runtime rt = multi(2);
+    for (int i = 0; i < kEach; ++i) (void)rt.spawn(hold_until_shutdown(&record));  // the owner
+    std::thread foreign([h = rt.handle(), &record] {
+      for (int i = 0; i < kEach; ++i) (void)h.spawn(hold_until_shutdown(&record));
+    });
+    foreign.join();
+    // From tasks, which run on either worker; then until every holder has started.
+    rt.block_on([](FrameRecord* record) -> Task<void> {
+      std::vector<asyncl::JoinHandle<void>> spawners;
+      for (int i = 0; i < 8; ++i) {
+        spawners.push_back(asyncl::spawn([](FrameRecord* record) -> Task<void> {
+          for (int j = 0; j < kEach / 8; ++j) (void)asyncl::spawn(hold_until_shutdown(record));
+          co_return;
+        }(record)));
+      }
+      for (auto& spawner : spawners) co_await spawner;
+      while (record->started.load() < 3 * kEach) co_await asyncl::yield_now();
+    }(&record));
+  }
+  EXPECT_EQ(record.destroyed.load(), 3 * kEach);
+  EXPECT_EQ(record.on_pool_thread.load(), 3 * kEach);
+  EXPECT_EQ(record.before_tls.load(), 3 * kEach);
+}
+
 TEST(RuntimeShutdown, RuntimeWithoutRendezvousStillDestroysEveryFrame) {
   FrameRecord record;
   {

@@ -47,33 +47,13 @@ class [[nodiscard]] JoinHandle {
   bool is_finished() const { return state().is_finished(); }
   void abort() { state().abort(); }
 
-  class Awaiter {
+  class Awaiter : public detail::OutcomeWait {
    public:
-    using is_asyncl_awaiter = void;
-    explicit Awaiter(detail::JoinState<T>* state) noexcept : state_(state) {}
-    Awaiter(Awaiter&& other) noexcept
-        : state_(other.state_), waiting_(std::exchange(other.waiting_, nullptr)) {}
-    Awaiter& operator=(Awaiter&&) = delete;
-    ~Awaiter() {
-      if (waiting_ != nullptr) state_->unregister_waiter(waiting_);
-    }
-
-    bool await_ready() { return state_->is_finished(); }
-    template <class P>
-    bool await_suspend(std::coroutine_handle<P> h) {
-      detail::TaskHeader* task = detail::suspend_point(h);
-      if (!state_->register_waiter(task)) return false;
-      waiting_ = task;
-      return true;
-    }
+    explicit Awaiter(detail::JoinState<T>* state) noexcept : OutcomeWait(state) {}
     T await_resume() {
-      if (waiting_ != nullptr) state_->unregister_waiter(std::exchange(waiting_, nullptr));
-      return state_->take();
+      OutcomeWait::await_resume();
+      return static_cast<detail::JoinState<T>*>(state_)->take();
     }
-
-   private:
-    detail::JoinState<T>* state_;
-    detail::TaskHeader* waiting_ = nullptr;
   };
 
   Awaiter operator co_await() && { return Awaiter(&state()); }

@@ -152,35 +152,6 @@ Task<T> join_set_member(JoinSetMember member, Task<T> task) {
   }
 }
 
-/// Suspends until a JoinState has its outcome, without taking it.
-class FinishedAwaiter {
- public:
-  using is_asyncl_awaiter = void;
-  explicit FinishedAwaiter(JoinStateBase* state) noexcept : state_(state) {}
-  FinishedAwaiter(FinishedAwaiter&& other) noexcept
-      : state_(other.state_), waiting_(std::exchange(other.waiting_, nullptr)) {}
-  FinishedAwaiter& operator=(FinishedAwaiter&&) = delete;
-  ~FinishedAwaiter() {
-    if (waiting_ != nullptr) state_->unregister_waiter(waiting_);
-  }
-
-  bool await_ready() { return state_->is_finished(); }
-  template <class P>
-  bool await_suspend(std::coroutine_handle<P> h) {
-    TaskHeader* task = suspend_point(h);
-    if (!state_->register_waiter(task)) return false;
-    waiting_ = task;
-    return true;
-  }
-  void await_resume() {
-    if (waiting_ != nullptr) state_->unregister_waiter(std::exchange(waiting_, nullptr));
-  }
-
- private:
-  JoinStateBase* state_;
-  TaskHeader* waiting_ = nullptr;
-};
-
 }  // namespace detail
 
 template <class T>
@@ -235,7 +206,7 @@ class JoinSet {
       detail::JoinState<T>* const state = slot->second;
       JoinHandle<T> handle(state);  // owns the set's reference from here
       members_.erase(slot);
-      co_await detail::FinishedAwaiter(state);
+      co_await detail::OutcomeWait(state);
       co_return std::optional<JoinHandle<T>>(std::move(handle));
     }
   }

@@ -13,6 +13,7 @@
 //   CondVar      wait(Mutex&) / wait_until(Mutex&, deadline) with the mutex held, notify_one(),
 //                notify_all()
 //   spin_pause() a hint inside a spin loop (under Relacy: the scheduling point a spin needs)
+//   SpinLock     lock()/unlock() on one Atomic<bool>, for critical sections of a few stores
 
 #if defined(ASYNCL_RELACY)
 #include "asyncl/detail/atomics_relacy.hpp"
@@ -83,3 +84,24 @@ inline void spin_pause() { std::this_thread::yield(); }
 }  // namespace asyncl::detail
 
 #endif
+
+namespace asyncl::detail {
+
+/// A lock for critical sections of a few stores (a JoinState, a registry shard), where a mutex's
+/// call and its two read-modify-writes cost more than the section: test-and-test-and-set,
+/// yielding while another thread holds it. Acquire/release on one atomic, so ThreadSanitizer and
+/// Relacy see the edges. Not for sections that block.
+class SpinLock {
+ public:
+  void lock() noexcept {
+    while (locked_.exchange(true, std::memory_order_acquire)) {
+      while (locked_.load(std::memory_order_relaxed)) spin_pause();
+    }
+  }
+  void unlock() noexcept { locked_.store(false, std::memory_order_release); }
+
+ private:
+  Atomic<bool> locked_{false};
+};
+
+}  // namespace asyncl::detail

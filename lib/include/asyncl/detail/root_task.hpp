@@ -8,6 +8,7 @@
 
 #include <coroutine>
 #include <cstddef>
+#include <cstring>
 #include <exception>
 #include <new>
 #include <optional>
@@ -55,13 +56,27 @@ class RootPromise final : public PromiseBase {
     if (owns_scope_) destroy_scope_copy(scope_);
   }
 
-  /// The frame of every spawned task is allocated here: verification builds can make it fail
-  /// (fault_injection.hpp) to test that a failed spawn leaks nothing.
-  static void* operator new(std::size_t size) {
+  /// The frame of every spawned task is allocated here, behind its JoinState<T>, in one block
+  /// (root_body's `join` parameter receives the JoinState). The JoinState holds a reference for
+  /// the frame's memory: destroying the frame drops it, and the block is freed with the
+  /// JoinState's last reference (the JoinHandle's, when it outlives the task). Verification
+  /// builds can make the allocation fail (fault_injection.hpp) to test that a failed spawn leaks
+  /// nothing.
+  template <class T>
+  static void* operator new(std::size_t size, Task<T>&, JoinState<T>** join) {
     if (take_fault(Fault::frame_allocation)) throw std::bad_alloc();
-    return ::operator new(size);
+    constexpr std::size_t slot = JoinState<T>::template prefix_size<JoinStateBase*>();
+    char* block = static_cast<char*>(JoinState<T>::allocate(slot + size));
+    *join = ::new (block) JoinState<T>(3);
+    char* frame = block + slot;
+    ::new (frame - sizeof(JoinStateBase*)) JoinStateBase*(*join);
+    return frame;
   }
-  static void operator delete(void* frame) noexcept { ::operator delete(frame); }
+  static void operator delete(void* frame) noexcept {
+    JoinStateBase* join = nullptr;
+    std::memcpy(&join, static_cast<char*>(frame) - sizeof(JoinStateBase*), sizeof join);
+    join->release();
+  }
 
   RootTask get_return_object() noexcept {
     return RootTask(std::coroutine_handle<RootPromise>::from_promise(*this));
@@ -94,6 +109,7 @@ class RootPromise final : public PromiseBase {
   }
 
   TaskHeader* header() noexcept { return &task_; }
+  JoinStateBase* join() const noexcept { return join_; }
 
  private:
   TaskHeader task_;
@@ -124,8 +140,29 @@ struct UnpinnedAwaiter {
   bool await_resume() const noexcept { return suspended; }
 };
 
+/// The JoinState bind() gave this root frame, read without suspending.
+struct BoundJoin {
+  using is_asyncl_awaiter = void;
+  JoinStateBase* join = nullptr;
+  bool await_ready() const noexcept { return false; }
+  bool await_suspend(std::coroutine_handle<RootPromise> h) noexcept {
+    join = h.promise().join();
+    return false;
+  }
+  JoinStateBase* await_resume() const noexcept { return join; }
+};
+
+// A coroutine frame allocated by a placement operator new is freed by the usual operator delete
+// ([dcl.fct.def.coroutine]); g++ 12 warns about that pairing in root_body's frame.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+/// `join` only receives the JoinState allocated with the frame (RootPromise::operator new); the
+/// body reads it from the promise, where bind() put it.
 template <class T>
-RootTask root_body(Task<T> task, JoinState<T>* join) {
+RootTask root_body(Task<T> task, JoinState<T>** /*join*/) {
+  auto* const join = static_cast<JoinState<T>*>(co_await BoundJoin{});
   // A local, not the parameter: a coroutine's promise dies after its locals but before its
   // parameters, and the promise owns the inherited task-local copies that the task's frame
   // (its locals when destroyed suspended, its parameters when it finished) may read as it dies.
@@ -158,5 +195,8 @@ RootTask root_body(Task<T> task, JoinState<T>* join) {
     join->complete(std::move(*value));
   }
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 }  // namespace asyncl::detail

@@ -94,9 +94,8 @@ class RuntimeCore {
 /// pool threads have not yet returned). For checked builds' LocalRef diagnostics: takes a lock.
 bool runtime_alive(std::uint64_t generation) noexcept;
 
-/// Spawns `task` on `runtime`; the JoinState has one reference for the caller.
-/// What a spawn has made before the task's frame owns it: freed if a later step throws (the
-/// frame's allocation, a closure's move).
+/// What a spawn has made before the task's frame (or the blocking job) owns it: freed if a later
+/// step throws (the frame's allocation, a closure's move).
 class PendingSpawn {
  public:
   PendingSpawn(JoinStateBase* join, ScopeNode* inherited) noexcept
@@ -110,7 +109,6 @@ class PendingSpawn {
     }
     destroy_scope_copy(inherited_);
   }
-  void adopt(JoinStateBase* join) noexcept { join_ = join; }
   /// The frame or the job owns them now.
   void commit() noexcept { join_ = nullptr, inherited_ = nullptr; }
 
@@ -119,14 +117,15 @@ class PendingSpawn {
   ScopeNode* inherited_;
 };
 
+/// Spawns `task` on `runtime`; the JoinState has one reference for the caller.
 template <class T>
 JoinState<T>* spawn_on(RuntimeCore& runtime, Task<T> task, bool inherit_scope) {
   // First: a value's copy constructor may throw, and nothing else exists yet to leak.
   ScopeNode* inherited = inherit_scope ? copy_scope(this_thread_context().scope) : nullptr;
   PendingSpawn pending(nullptr, inherited);
-  auto* join = new JoinState<T>();
-  pending.adopt(join);
-  RootTask root = root_body<T>(std::move(task), join);  // the frame's allocation may throw
+  JoinState<T>* join = nullptr;
+  // One allocation for the frame and the JoinState (RootPromise::operator new); it may throw.
+  RootTask root = root_body<T>(std::move(task), &join);
   pending.commit();
   const std::coroutine_handle<RootPromise> frame = root.release();
   frame.promise().bind(&runtime, join, inherited);
@@ -205,7 +204,7 @@ class BlockingJobFor final : public BlockingJob {
 template <class F>
 auto spawn_blocking_on(RuntimeCore& runtime, F&& fn) {
   using R = std::invoke_result_t<std::decay_t<F>&>;
-  auto* join = new JoinState<R>();
+  auto* join = JoinState<R>::make();
   PendingSpawn pending(join, nullptr);
   auto* job = new BlockingJobFor<F, R>(std::forward<F>(fn), join);  // the closure's move may throw
   pending.commit();

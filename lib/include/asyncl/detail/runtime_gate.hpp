@@ -75,7 +75,7 @@ class RuntimeGate {
 /// only the caller's reference.
 template <class T>
 JoinState<T>* rejected_spawn() {
-  auto* join = new JoinState<T>();
+  auto* join = JoinState<T>::make();
   join->producer_gone(JoinStateBase::Status::rejected);
   join->release();  // the producer's reference: there is no producer
   return join;

@@ -2,12 +2,13 @@
 // asyncl/detail/task_header.hpp — the runtime's handle on one spawned task.
 //
 // It lives in the promise of the task's root frame (root_task.hpp), so it is freed with the
-// frame. Who may touch it: the runtime's registry (under its mutex) until the frame is
+// frame. Who may touch it: the runtime's registry (under a shard's lock) until the frame is
 // destroyed; a run queue while TaskState::kScheduled is set; a waker only under the lock of
 // whatever it waits in, which the awaiter's destructor also takes (so a frame being destroyed
 // unregisters before a waker can reach it); a blocking closure only while it holds a pin.
 
 #include <coroutine>
+#include <cstdint>
 #include <cstdio>
 
 #include "asyncl/detail/atomics.hpp"
@@ -29,9 +30,11 @@ struct TaskHeader {
   RuntimeCore* runtime = nullptr;
   /// Link for Injector; written only by the queue that holds the task.
   Var<TaskHeader*> queue_next{nullptr};
-  /// Links of the runtime's registry of live tasks; guarded by the registry mutex.
+  /// Links of the runtime's registry of live tasks, and the shard they are in; guarded by that
+  /// shard's lock (lib/src/scheduler.hpp).
   TaskHeader* registry_prev = nullptr;
   TaskHeader* registry_next = nullptr;
+  std::uint32_t registry_shard = 0;
   /// The join state this task completes; its `task_` points back while the frame lives.
   JoinStateBase* join = nullptr;
 };
