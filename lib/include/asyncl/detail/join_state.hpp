@@ -175,9 +175,9 @@ class JoinStateBase {
 
   Atomic<unsigned> refs_;
   Atomic<std::uint32_t> status_{static_cast<std::uint32_t>(Status::pending)};
-  bool aborted_ = false;  // guarded by lock_
-  bool blocked_ = false;  // guarded by lock_: a thread waits in wait_blocking
-  bool taken_ = false;    // the handle's owner only
+  bool aborted_ = false;          // guarded by lock_
+  bool blocked_ = false;          // guarded by lock_: a thread waits in wait_blocking
+  bool taken_ = false;            // the handle's owner only
   TaskHeader* waiter_ = nullptr;  // guarded by lock_
   TaskHeader* task_ = nullptr;    // guarded by lock_ once shared
   std::exception_ptr error_;      // written before status_ is published
@@ -187,8 +187,9 @@ template <class T>
 class JoinState final : public JoinStateBase {
   struct Nothing {};
   using Stored = std::optional<std::conditional_t<std::is_void_v<T>, Nothing, T>>;
-  static constexpr std::size_t kAlignment =
-      alignof(Stored) > alignof(JoinStateBase) ? alignof(Stored) : alignof(JoinStateBase);
+  static constexpr std::size_t kAlignment = alignof(Stored) > alignof(JoinStateBase)
+                                                ? alignof(Stored)
+                                                : alignof(JoinStateBase);
   static constexpr bool kOverAligned = kAlignment > __STDCPP_DEFAULT_NEW_ALIGNMENT__;
 
  public:
@@ -211,7 +212,7 @@ class JoinState final : public JoinStateBase {
   /// An allocation that starts with a JoinState (the value may be over-aligned).
   static void* allocate(std::size_t bytes) {
     if constexpr (kOverAligned) {
-      return ::operator new(bytes, std::align_val_t{kAlignment});
+      return ::operator new (bytes, std::align_val_t{kAlignment});
     } else {
       return ::operator new(bytes);
     }
@@ -234,7 +235,7 @@ class JoinState final : public JoinStateBase {
   void destroy() noexcept override {
     this->~JoinState();
     if constexpr (kOverAligned) {
-      ::operator delete(static_cast<void*>(this), std::align_val_t{kAlignment});
+      ::operator delete (static_cast<void*>(this), std::align_val_t{kAlignment});
     } else {
       ::operator delete(static_cast<void*>(this));
     }
