@@ -30,6 +30,7 @@
 
 #include <coroutine>
 #include <exception>
+#include <new>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -48,7 +49,27 @@ struct TaskAccess;
 
 template <class T>
 class TaskPromiseStorage : public PromiseBase {
+  static constexpr bool kOverAligned = alignof(T) > __STDCPP_DEFAULT_NEW_ALIGNMENT__;
+
  public:
+  /// g++ 12 allocates a coroutine frame through operator new(size) and assumes nothing of its
+  /// alignment beyond operator new's: a frame whose promise holds an over-aligned T is
+  /// allocated with T's alignment.
+  static void* operator new(std::size_t size) {
+    if constexpr (kOverAligned) {
+      return ::operator new (size, std::align_val_t{alignof(T)});
+    } else {
+      return ::operator new(size);
+    }
+  }
+  static void operator delete(void* frame) noexcept {
+    if constexpr (kOverAligned) {
+      ::operator delete (frame, std::align_val_t{alignof(T)});
+    } else {
+      ::operator delete(frame);
+    }
+  }
+
   template <class U>
   void return_value(U&& value) {
     result_.template emplace<1>(std::forward<U>(value));
