@@ -52,7 +52,7 @@ class RootPromise final : public PromiseBase {
   /// destroys the frame publishes the outcome afterwards (destroy_root): a task destroyed
   /// before it started still holds its Task in a parameter, which dies after the promise.
   ~RootPromise() {
-    if (join_ != nullptr) join_->detach_task();
+    if (task_.join != nullptr) task_.join->detach_task();
     if (owns_scope_) destroy_scope_copy(scope_);
   }
 
@@ -100,7 +100,6 @@ class RootPromise final : public PromiseBase {
     task_.resume_point = self;
     task_.runtime = runtime;
     task_.join = join;
-    join_ = join;
     join->attach_task(&task_);
     if (inherited != nullptr) {
       scope_ = inherited;
@@ -109,11 +108,10 @@ class RootPromise final : public PromiseBase {
   }
 
   TaskHeader* header() noexcept { return &task_; }
-  JoinStateBase* join() const noexcept { return join_; }
+  JoinStateBase* join() const noexcept { return task_.join; }
 
  private:
   TaskHeader task_;
-  JoinStateBase* join_ = nullptr;
   bool owns_scope_ = false;
 };
 

@@ -70,14 +70,8 @@ class Injector {
   }
 
   T* pop() {
-    if (size_.load(std::memory_order_relaxed) == 0) return nullptr;  // a hint: see above
-    LockGuard lock(mutex_);
-    T* task = head_.load();
-    if (task == nullptr) return nullptr;
-    head_.store(task->queue_next.load());
-    if (head_.load() == nullptr) tail_.store(nullptr);
-    size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
-    return task;
+    std::size_t count = 0;
+    return pop_batch(1, count);
   }
 
   /// Up to `max` tasks (at least one if any is there) from the head in one lock: the first is
